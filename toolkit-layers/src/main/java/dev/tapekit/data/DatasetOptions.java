@@ -15,6 +15,7 @@ public final class DatasetOptions {
   private boolean flatten;
   private boolean systemDirs = true;
   private boolean environment = true;
+  private boolean searchCache = true;
 
   /** Default options. */
   public static DatasetOptions defaults() {
@@ -69,6 +70,16 @@ public final class DatasetOptions {
     return this;
   }
 
+  /**
+   * Whether the cache directory is searched (default true). With {@code searchCache(false)},
+   * {@code systemDirs(false)}, {@code environment(false)} and {@code download(false)} only {@link #directory}
+   * is looked at.
+   */
+  public DatasetOptions searchCache(boolean searchCache) {
+    this.searchCache = searchCache;
+    return this;
+  }
+
   Path directory() {
     return directory;
   }
@@ -95,6 +106,10 @@ public final class DatasetOptions {
 
   boolean systemDirs() {
     return systemDirs;
+  }
+
+  boolean searchCache() {
+    return searchCache;
   }
 
   boolean environment() {

