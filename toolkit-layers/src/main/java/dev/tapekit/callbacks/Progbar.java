@@ -1,6 +1,7 @@
 package dev.tapekit.callbacks;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.Map;
 
@@ -13,15 +14,55 @@ public final class Progbar {
   private static final int WIDTH = 20;
   private final int target;
   private final int verbose;
-  private final PrintStream out;
+  private final Out out;
   private final boolean dynamic;
   private final double interval;
   private final long start = System.nanoTime();
   private long lastUpdate;
   private int lastLength;
 
+  /** Where a bar prints: a PrintStream or a PrintWriter. */
+  interface Out {
+    void print(String s);
+
+    void flush();
+
+    static Out of(PrintStream s) {
+      return new Out() {
+        public void print(String text) {
+          s.print(text);
+        }
+
+        public void flush() {
+          s.flush();
+        }
+      };
+    }
+
+    static Out of(PrintWriter w) {
+      return new Out() {
+        public void print(String text) {
+          w.print(text);
+        }
+
+        public void flush() {
+          w.flush();
+        }
+      };
+    }
+  }
+
   /** A bar to {@code target} steps. */
   public Progbar(int target, int verbose, PrintStream out, boolean dynamic, double interval) {
+    this(target, verbose, Out.of(out), dynamic, interval);
+  }
+
+  /** A bar to {@code target} steps, printed to a writer. */
+  public Progbar(int target, int verbose, PrintWriter out, boolean dynamic, double interval) {
+    this(target, verbose, Out.of(out), dynamic, interval);
+  }
+
+  Progbar(int target, int verbose, Out out, boolean dynamic, double interval) {
     this.target = target;
     this.verbose = verbose;
     this.out = out;
@@ -59,7 +100,7 @@ public final class Progbar {
       lastLength = line.length();
       out.print("\r" + padded + (finalize ? "\n" : ""));
     } else if (finalize) {
-      out.println(line);
+      out.print(line + System.lineSeparator());
     }
     out.flush();
   }

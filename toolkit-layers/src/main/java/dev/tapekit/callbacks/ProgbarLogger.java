@@ -1,14 +1,17 @@
 package dev.tapekit.callbacks;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.Map;
 
 /**
  * Prints Keras's "Epoch 1/5" headers and progress bars during fit, evaluate and predict (verbose 1: a
- * bar, redrawn live on a terminal; verbose 2: one line per epoch). fit adds one when verbose > 0.
+ * bar, redrawn live on a terminal; verbose 2: one line per epoch). fit and evaluate add one printing to
+ * System.out when verbose > 0, unless their callbacks already hold a ProgbarLogger (as Keras): pass
+ * {@code new ProgbarLogger(stream, false)} to print the progress elsewhere.
  */
 public final class ProgbarLogger extends Callback {
-  private final PrintStream out;
+  private final Progbar.Out out;
   private final boolean dynamic;
   private Progbar bar;
   private boolean inFit;
@@ -22,6 +25,15 @@ public final class ProgbarLogger extends Callback {
 
   /** Prints to {@code out}; {@code dynamic} redraws in place. */
   public ProgbarLogger(PrintStream out, boolean dynamic) {
+    this(Progbar.Out.of(out), dynamic);
+  }
+
+  /** Prints to {@code out}; {@code dynamic} redraws in place. */
+  public ProgbarLogger(PrintWriter out, boolean dynamic) {
+    this(Progbar.Out.of(out), dynamic);
+  }
+
+  private ProgbarLogger(Progbar.Out out, boolean dynamic) {
     this.out = out;
     this.dynamic = dynamic;
   }
@@ -50,7 +62,7 @@ public final class ProgbarLogger extends Callback {
   @Override
   public void onEpochBegin(int epoch, Map<String, Double> logs) {
     if (verbose > 0 && epochs > 1) {
-      out.println("Epoch " + (epoch + 1) + "/" + epochs);
+      out.print("Epoch " + (epoch + 1) + "/" + epochs + System.lineSeparator());
     }
     bar = new Progbar(steps(), verbose, out, dynamic, 0.05);
   }

@@ -41,13 +41,18 @@ public final class Layers {
     REGISTRY.put(className, fromConfig);
   }
 
+  /** The class names {@link #deserialize} knows (built-in and registered), sorted. */
+  public static java.util.List<String> names() {
+    return java.util.List.copyOf(new java.util.TreeSet<>(REGISTRY.keySet()));
+  }
+
   /** A new layer from {@code {"class_name", "config"}}. */
   @SuppressWarnings("unchecked")
   public static Layer deserialize(Map<String, Object> serialized) {
     String cls = (String) serialized.get("class_name");
     Function<Map<String, Object>, Layer> f = cls == null ? null : REGISTRY.get(cls);
     if (f == null) {
-      throw new IllegalArgumentException("Unknown layer class '" + cls + "'; known: " + new java.util.TreeSet<>(REGISTRY.keySet()));
+      throw new IllegalArgumentException("Unknown layer class '" + cls + "'; known: " + names());
     }
     Map<String, Object> config = (Map<String, Object>) serialized.get("config");
     return f.apply(config == null ? Map.of() : config);

@@ -183,7 +183,8 @@ final class Trainer {
     int steps = (int) ((n + o.batchSize - 1) / o.batchSize);
     history = new History();
     List<Callback> all = new ArrayList<>();
-    if (o.verbose > 0) {
+    // as Keras: a ProgbarLogger among the callbacks (one printing elsewhere) replaces the default one
+    if (o.verbose > 0 && !hasProgbar(o.callbacks)) {
       all.add(o.verbose == 2 ? new ProgbarLogger(System.out, false) : new ProgbarLogger());
     }
     all.addAll(o.callbacks);
@@ -242,13 +243,17 @@ final class Trainer {
     return history;
   }
 
+  private static boolean hasProgbar(List<Callback> callbacks) {
+    return callbacks.stream().anyMatch(c -> c instanceof ProgbarLogger);
+  }
+
   // ---------------------------------------------------------------- evaluate and predict
 
   Map<String, Double> evaluate(Tensor x, Tensor y, Tensor sw, int batchSize, int verbose, List<Callback> callbacks) {
     requireCompiled("evaluate");
     checkSameLength(x, y, sw);
     List<Callback> all = new ArrayList<>();
-    if (verbose > 0) {
+    if (verbose > 0 && !hasProgbar(callbacks)) {
       all.add(verbose == 2 ? new ProgbarLogger(System.out, false) : new ProgbarLogger());
     }
     all.addAll(callbacks);

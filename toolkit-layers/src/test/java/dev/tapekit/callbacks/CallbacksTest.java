@@ -215,4 +215,27 @@ class CallbacksTest {
     assertEquals("Epoch 1/2", lines[0]);
     assertTrue(lines[1].matches("4/4 ━{20} \\d+s \\d+(us|ms|s)/step - accuracy: 0\\.9123 - loss: 0\\.3012"), lines[1]);
   }
+
+  @Test
+  void aProgbarLoggerAmongTheCallbacksReplacesFitsOwn() {
+    // as Keras: fit adds its System.out bar only when the callbacks hold none; this one prints to a writer
+    java.io.StringWriter text = new java.io.StringWriter();
+    ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+    PrintStream old = System.out;
+    try {
+      System.setOut(new PrintStream(stdout, true, StandardCharsets.UTF_8));
+      Sequential m = model();
+      m.fit(x(), y(), FitOptions.builder().epochs(2).batchSize(4).verbose(1)
+          .callbacks(new ProgbarLogger(new java.io.PrintWriter(text), false)).build());
+      m.evaluate(x(), y(), null, 4, 1, List.of(new ProgbarLogger(new java.io.PrintWriter(text), false)));
+    } finally {
+      System.setOut(old);
+    }
+    String[] lines = text.toString().split("\\R");
+    assertEquals("Epoch 1/2", lines[0]);
+    assertTrue(lines[1].startsWith("4/4 ━━━━━━━━━━━━━━━━━━━━ "), lines[1]);
+    assertEquals("Epoch 2/2", lines[2]);
+    assertEquals(5, lines.length, text.toString());
+    assertEquals("", stdout.toString(StandardCharsets.UTF_8), "nothing on System.out");
+  }
 }

@@ -26,4 +26,18 @@ public record RunConfig(ModelSpec model, CompileSpec compile, DataSpec data, Fit
         fit.shuffle(), seed == null ? fit.seed() : seed, fit.verbose(), fit.callbacks());
     return new RunConfig(model, compile, data, f, output == null ? outputDir : output);
   }
+
+  /**
+   * A copy that trains on the named dataset instead of the config's data files or dataset (and its
+   * {@code data.dir}); scaling, validation split and sample limits are kept. Null keeps the config's data.
+   */
+  public RunConfig withDataset(String name) {
+    if (name == null) {
+      return this;
+    }
+    String key = RunConfigParser.datasetName(name, "--dataset");
+    DataSpec d = new DataSpec(key, null, null, null, data.scale(), data.validationSplit(), data.maxTrain(),
+        data.maxTest());
+    return new RunConfig(model, compile, d, fit, outputDir);
+  }
 }

@@ -14,7 +14,7 @@ import java.util.Locale;
  */
 public final class RunConfigParser {
   /** Datasets known by name. */
-  public static final List<String> DATASETS = List.of("mnist", "fashion_mnist");
+  public static final List<String> DATASETS = dev.tapekit.data.Datasets.NAMES;
 
   private RunConfigParser() {}
 
@@ -107,11 +107,7 @@ public final class RunConfigParser {
     String dataset = null;
     if (n.has("dataset")) {
       ConfigNode d = n.get("dataset");
-      dataset = d.string().toLowerCase(Locale.ROOT).replace('-', '_');
-      if (!DATASETS.contains(dataset)) {
-        throw d.fail("unknown dataset " + d.show() + Names.suggestion(dataset, DATASETS)
-            + "; valid datasets: " + String.join(", ", DATASETS));
-      }
+      dataset = datasetName(d.string(), d.path());
       for (String k : List.of("train", "test")) {
         if (n.has(k)) {
           throw n.get(k).fail("give either data.dataset or data.train/data.test files, not both");
@@ -130,6 +126,16 @@ public final class RunConfigParser {
     int maxTrain = (int) n.get("max_train_samples").integer(1, 0);
     int maxTest = (int) n.get("max_test_samples").integer(1, 0);
     return new DataSpec(dataset, n.get("dir").file(null), train, test, scale, vs, maxTrain, maxTest);
+  }
+
+  /** A dataset name in canonical form ({@code fashion-mnist} is {@code fashion_mnist}); unknown names fail at {@code path}. */
+  public static String datasetName(String name, String path) {
+    String key = name.toLowerCase(Locale.ROOT).replace('-', '_');
+    if (!DATASETS.contains(key)) {
+      throw new ConfigException(path, "unknown dataset '" + name + "'" + Names.suggestion(key, DATASETS)
+          + "; valid datasets: " + String.join(", ", DATASETS));
+    }
+    return key;
   }
 
   static SplitSpec split(ConfigNode n) {

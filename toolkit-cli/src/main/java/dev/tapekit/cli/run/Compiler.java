@@ -18,6 +18,8 @@ import java.util.Map;
 
 /** The {@code compile} section: optimizer, loss and metrics from their Keras-shaped entries. */
 final class Compiler {
+  private static final List<String> SCHEDULE_ENTRY_KEYS = List.of("class_name", "config", "module", "registered_name");
+
   private Compiler() {}
 
   /** What compile needs, built and checked. */
@@ -46,8 +48,19 @@ final class Compiler {
     Map<String, Object> config = new LinkedHashMap<>(s.config());
     Object lr = config.get("learning_rate");
     if (lr instanceof Map<?, ?> schedule) {
+      String at = s.configPath("learning_rate");
+      for (Object key : schedule.keySet()) {
+        // Keras serializes schedules with module and registered_name next to class_name and config
+        if (!SCHEDULE_ENTRY_KEYS.contains(String.valueOf(key))) {
+          throw new ConfigException(at + "." + key, "unknown key" + dev.tapekit.cli.config.Names.suggestion(
+              String.valueOf(key), SCHEDULE_ENTRY_KEYS) + "; valid keys: " + String.join(", ", SCHEDULE_ENTRY_KEYS));
+        }
+      }
+      if (!(schedule.get("class_name") instanceof String)) {
+        throw new ConfigException(at + ".class_name", "is required (a schedule class such as ExponentialDecay)");
+      }
       config.put("learning_rate", schedule(new NamedSpec(String.valueOf(schedule.get("class_name")),
-          castMap(schedule.get("config")), s.path() + ".config.learning_rate")));
+          castMap(schedule.get("config")), at)));
     }
     try {
       return Optimizers.get(s.className(), config);
@@ -69,14 +82,23 @@ final class Compiler {
   }
 
   static Loss loss(NamedSpec s) {
+    Loss loss;
     try {
-      return s.config().isEmpty() ? Losses.get(s.className()) : Losses.fromConfig(s.className(), s.config());
+      loss = s.config().isEmpty() ? Losses.get(s.className()) : Losses.fromConfig(s.className(), s.config());
     } catch (IllegalArgumentException | ClassCastException e) {
       if (String.valueOf(e.getMessage()).startsWith("Unknown loss")) {
         throw Problems.unknownName(s, "loss", Losses.validNames());
       }
       throw Problems.at(s, e);
     }
+    // the losses read the keys they know and ignore the rest: a misspelt from_logits would pass silently
+    List<String> valid = new ArrayList<>(loss.getConfig().keySet());
+    for (String key : s.config().keySet()) {
+      if (!valid.contains(key)) {
+        throw Problems.unknownKey(s, key, valid);
+      }
+    }
+    return loss;
   }
 
   static Metric metric(NamedSpec s, Loss loss) {

@@ -54,7 +54,7 @@ public final class DataLoader {
   static TrainTest named(DataSpec d) {
     DatasetOptions o = DatasetOptions.defaults().scale(false);
     if (d.dir() != null) {
-      o = o.directory(d.dir()).systemDirs(false).environment(false).download(false);
+      o = o.directory(d.dir()).systemDirs(false).environment(false).searchCache(false).download(false);
     }
     try {
       return Datasets.load(d.dataset(), o);

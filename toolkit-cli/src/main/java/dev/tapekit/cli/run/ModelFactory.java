@@ -8,7 +8,6 @@ import dev.tapekit.layers.Layer;
 import dev.tapekit.layers.Layers;
 import dev.tapekit.models.Sequential;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -96,14 +95,13 @@ public final class ModelFactory {
     Map<String, Object> entry = new LinkedHashMap<>();
     entry.put("class_name", s.className());
     entry.put("config", config);
+    if (!Layers.names().contains(s.className())) {
+      throw Problems.unknownName(s, "layer class", Layers.names());
+    }
     Layer layer;
     try {
       layer = Layers.deserialize(entry);
     } catch (IllegalArgumentException e) {
-      String msg = String.valueOf(e.getMessage());
-      if (msg.startsWith("Unknown layer class")) {
-        throw Problems.unknownName(s, "layer class", knownLayers(msg));
-      }
       throw misspelt(s, Problems.at(s, e));
     } catch (ClassCastException | IllegalStateException | NullPointerException e) {
       throw misspelt(s, Problems.at(s, e));
@@ -140,16 +138,6 @@ public final class ModelFactory {
       }
     }
     return e;
-  }
-
-  /** The registry's class names, from its "known: [...]" message (the registry does not list them otherwise). */
-  static List<String> knownLayers(String msg) {
-    int i = msg.indexOf("known: [");
-    if (i < 0) {
-      return List.of();
-    }
-    String inside = msg.substring(i + 8, msg.lastIndexOf(']'));
-    return Arrays.asList(inside.split(",\\s*"));
   }
 
   /** A build failure (usually incompatible shapes), pointed at the layer it names. */

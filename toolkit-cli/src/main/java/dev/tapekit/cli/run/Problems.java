@@ -23,6 +23,9 @@ final class Problems {
   private static final Pattern RECEIVED = Pattern.compile("(.*?)\\s*Received: (\\w+)=(.*)", Pattern.DOTALL);
   private static final Pattern NOT_RECOGNIZED = Pattern.compile(
       "Argument\\(s\\) not recognized: \\{(\\w+)=(.*?)\\}; valid: \\[(.*)\\]", Pattern.DOTALL);
+  /** The schedules' form: "ExponentialDecay: argument(s) not recognized: foo; valid: [...]". */
+  private static final Pattern SCHEDULE_NOT_RECOGNIZED = Pattern.compile(
+      "\\w+: argument\\(s\\) not recognized: (\\w+)(?:, \\w+)*; valid: \\[(.*)\\]", Pattern.DOTALL);
 
   private Problems() {}
 
@@ -32,6 +35,10 @@ final class Problems {
     Matcher m = NOT_RECOGNIZED.matcher(msg);
     if (m.matches()) {
       return unknownKey(spec, m.group(1), Arrays.asList(m.group(3).split(",\\s*")));
+    }
+    m = SCHEDULE_NOT_RECOGNIZED.matcher(msg);
+    if (m.matches()) {
+      return unknownKey(spec, m.group(1), Arrays.asList(m.group(2).split(",\\s*")));
     }
     m = INVALID.matcher(msg);
     if (m.matches()) {

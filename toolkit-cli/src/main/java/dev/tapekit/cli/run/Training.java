@@ -3,6 +3,7 @@ package dev.tapekit.cli.run;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.tapekit.callbacks.Callback;
 import dev.tapekit.callbacks.History;
+import dev.tapekit.callbacks.ProgbarLogger;
 import dev.tapekit.cli.config.ConfigException;
 import dev.tapekit.cli.config.ConfigFiles;
 import dev.tapekit.cli.config.RunConfig;
@@ -16,6 +17,7 @@ import dev.tapekit.models.FitOptions;
 import dev.tapekit.models.Sequential;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +33,7 @@ public final class Training {
 
   private Training() {}
 
-  /** Trains as the config says; the progress bar goes to standard output, the summary lines to {@code out}. */
+  /** Trains as the config says; the progress bar and the summary lines go to {@code out}. */
   public static void run(RunConfig cfg, PrintWriter out) throws Exception {
     long start = System.nanoTime();
     Path dir = cfg.outputDir();
@@ -55,7 +57,7 @@ public final class Training {
     out.flush();
     FitOptions.Builder fo = FitOptions.builder().epochs(cfg.fit().epochs()).batchSize(cfg.fit().batchSize())
         .verbose(cfg.fit().verbose()).shuffle(cfg.fit().shuffle()).validationSplit(cfg.data().validationSplit())
-        .callbacks(callbacks);
+        .callbacks(withProgress(callbacks, cfg.fit().verbose(), out));
     if (cfg.fit().seed() != null) {
       fo.seed(cfg.fit().seed());
     }
@@ -66,7 +68,6 @@ public final class Training {
       // shapes of labels vs outputs surface in the first step: a config problem, not a crash
       throw new ConfigException("model", "training failed on the data: " + e.getMessage(), e);
     }
-    System.out.flush();
     Map<String, Double> test = null;
     if (data.test() != null) {
       test = model.evaluate(data.test().x(), data.test().y(), null, Math.max(256, cfg.fit().batchSize()), 0, List.of());
@@ -87,6 +88,18 @@ public final class Training {
     out.printf(Locale.ROOT, "Wrote %s: %s, %s, history.csv, history.json, history.png%s (%.1f s)%n", dir, MODEL_FILE,
         RUN_CONFIG, report ? ", report.md, report.json" : "", (System.nanoTime() - start) / 1e9);
     out.flush();
+  }
+
+  /** The callbacks with a progress bar printing to the command's output (fit would print to System.out). */
+  static List<Callback> withProgress(List<Callback> callbacks, int verbose, PrintWriter out) {
+    if (verbose == 0) {
+      return callbacks;
+    }
+    List<Callback> all = new ArrayList<>();
+    // live redrawing only on a terminal, as fit's own default
+    all.add(new ProgbarLogger(out, verbose == 1 && System.console() != null));
+    all.addAll(callbacks);
+    return all;
   }
 
   /** {@code Test loss: 0.3412 - Test accuracy: 0.8810}. */

