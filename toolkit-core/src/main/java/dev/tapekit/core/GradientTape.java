@@ -1,5 +1,6 @@
 package dev.tapekit.core;
 
+import dev.tapekit.core.backend.Denormals;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -229,7 +230,7 @@ public final class GradientTape extends Recorder implements AutoCloseable {
   private List<Tensor> run(List<Tensor> targets, List<Tensor> outputGradients,
       List<? extends TensorLike> sources, UnconnectedGradients unconnected) {
     beginGradient();
-    try {
+    try (Denormals.Scope flush = Denormals.flush()) { // as TensorFlow: no subnormal slow paths
       return backward(targets, outputGradients, sources, unconnected);
     } finally {
       endGradient();

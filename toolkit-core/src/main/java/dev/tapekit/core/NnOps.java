@@ -1,7 +1,12 @@
 package dev.tapekit.core;
 
+import dev.tapekit.core.kernels.Buffers;
+import dev.tapekit.core.kernels.Elementwise;
+import dev.tapekit.core.kernels.Gemm;
+import dev.tapekit.core.kernels.SoftmaxCrossEntropy;
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -34,7 +39,7 @@ abstract class NnOps extends ArrayOps {
           + (transposeA ? "^T" : "") + " and " + Shapes.str(bs) + (transposeB ? "^T" : ""));
     }
     INDArray out = r == 2
-        ? Nd4j.gemm(a.array(), b.array(), transposeA, transposeB)
+        ? Gemm.multiply(a.array(), b.array(), transposeA, transposeB)
         : Nd4j.matmul(a.array(), b.array(), null, transposeA, transposeB, false);
     return record1("MatMul", wrap(out), g -> {
       // TensorFlow's _MatMulGrad, one case per pair of flags; only the gradients the tape needs
@@ -58,7 +63,22 @@ abstract class NnOps extends ArrayOps {
       throw new IllegalArgumentException("BiasAdd: bias of shape " + Shapes.str(b.shape())
           + " must be a vector matching the last dimension of value of shape " + Shapes.str(v.shape()));
     }
-    return add(v, b);
+    sameDType("BiasAdd", v, b);
+    INDArray out = Elementwise.applies(v.array(), b.array())
+        ? Elementwise.addBias(v.array(), b.array())
+        : Nd4j.exec(new AddOp(v.array(), b.array()))[0];
+    return record1("BiasAdd", wrap(out), g -> new Tensor[] {g, biasGradient(g, b)}, v, b);
+  }
+
+  /** The sum of {@code g} over all axes but the last (TensorFlow's BiasAddGrad). */
+  private static Tensor biasGradient(Tensor g, Tensor bias) {
+    if (!GradFn.needs(1)) {
+      return null;
+    }
+    if (!Tapes.recording() && Elementwise.applies(g.array())) {
+      return wrap(Elementwise.sumToLastAxis(g.array(), bias.shape()));
+    }
+    return sumTo(g, bias.shape());
   }
 
   // ---------------------------------------------------------------- activations
@@ -67,7 +87,7 @@ abstract class NnOps extends ArrayOps {
   public static Tensor relu(TensorLike x) {
     Tensor a = t(x);
     requireFloating("Relu", a);
-    Tensor out = wrap(Transforms.relu(a.array(), true));
+    Tensor out = wrap(Elementwise.applies(a.array()) ? Elementwise.relu(a.array()) : Transforms.relu(a.array(), true));
     return record1("Relu", out, g -> new Tensor[] {reluGrad(g, a)}, a);
   }
 
@@ -83,7 +103,9 @@ abstract class NnOps extends ArrayOps {
       throw new IllegalArgumentException("ReluGrad: gradients of shape " + Shapes.str(g.shape())
           + " and features of shape " + Shapes.str(a.shape()) + " must match");
     }
-    Tensor out = wrap(exec("relu_bp", new INDArray[] {a.array(), g.array()}, null, new double[] {0.0}, null));
+    Tensor out = wrap(Elementwise.applies(a.array(), g.array())
+        ? Elementwise.reluGrad(g.array(), a.array())
+        : exec("relu_bp", new INDArray[] {a.array(), g.array()}, null, new double[] {0.0}, null));
     return record1("ReluGrad", out, up -> new Tensor[] {reluGrad(up, a), null}, g, a);
   }
 
@@ -240,16 +262,37 @@ abstract class NnOps extends ArrayOps {
           + " and logits of shape " + Shapes.str(a.shape()) + " must match");
     }
     int ax = Shapes.axis("SoftmaxCrossEntropyWithLogits", axis, a.rank());
+    if (ax != a.rank() - 1) {
+      return softmaxCrossEntropyAlong(z, a, ax);
+    }
+    int classes = (int) a.shape()[ax];
+    long[] rowShape = Arrays.copyOf(a.shape(), ax);
+    double[] zs = Buffers.doubles(z.array());
+    SoftmaxCrossEntropy ce = SoftmaxCrossEntropy.dense(a.array(), classes, zs);
+    Tensor out = wrap(ce.loss(rowShape));
+    return record1("SoftmaxCrossEntropyWithLogits", out, g -> {
+      if (!Tapes.recording()) { // first order: one fused pass (the formulas below, computed in Java)
+        return new Tensor[] {GradFn.needs(0) ? wrap(ce.denseLabelsGradient(g.array(), z.shape())) : null,
+            GradFn.needs(1) ? wrap(ce.denseLogitsGradient(g.array(), zs, a.shape())) : null};
+      }
+      return softmaxCrossEntropyRule(g, z, a, ax);
+    }, z, a);
+  }
+
+  /** The cross-entropy along an inner axis, with ND4J ops. */
+  private static Tensor softmaxCrossEntropyAlong(Tensor z, Tensor a, int ax) {
     INDArray logSm = stableLogSoftmax(a.array(), ax);
     Tensor out = wrap(logSm.mul(z.array()).sum(ax).negi());
-    return record1("SoftmaxCrossEntropyWithLogits", out, g -> {
-      Tensor gk = expandDims(g, ax);
-      // written with differentiable ops so second-order gradients work
-      Tensor ls = logSoftmax(a, ax);
-      Tensor dLogits = multiply(gk, subtract(multiply(exp(ls), reduceSum(z, new int[] {ax}, true)), z));
-      Tensor dLabels = multiply(gk, negative(ls));
-      return new Tensor[] {dLabels, dLogits};
-    }, z, a);
+    return record1("SoftmaxCrossEntropyWithLogits", out, g -> softmaxCrossEntropyRule(g, z, a, ax), z, a);
+  }
+
+  /** The gradient in differentiable ops, so that second-order gradients work. */
+  private static Tensor[] softmaxCrossEntropyRule(Tensor g, Tensor z, Tensor a, int ax) {
+    Tensor gk = expandDims(g, ax);
+    Tensor ls = logSoftmax(a, ax);
+    Tensor dLogits = multiply(gk, subtract(multiply(exp(ls), reduceSum(z, new int[] {ax}, true)), z));
+    Tensor dLabels = multiply(gk, negative(ls));
+    return new Tensor[] {dLabels, dLogits};
   }
 
   /** Softmax cross-entropy along the last axis. */
@@ -274,19 +317,29 @@ abstract class NnOps extends ArrayOps {
     int classes = (int) ls[ls.length - 1];
     // NOTE: labels are read once into Java: the range check and the one-hot cost no native reductions.
     long[] ids = y.toLongArray();
+    for (long id : ids) {
+      if (id < 0 || id >= classes) {
+        throw new IllegalArgumentException("SparseSoftmaxCrossEntropyWithLogits: received a label value of "
+            + id + " which is outside the valid range of [0, " + classes + ")");
+      }
+    }
+    SoftmaxCrossEntropy ce = SoftmaxCrossEntropy.sparse(a.array(), classes, ids);
+    Tensor out = wrap(ce.loss(y.shape()));
+    return record1("SparseSoftmaxCrossEntropyWithLogits", out, g -> {
+      if (!Tapes.recording()) { // first order: one fused pass computing the formula below
+        return new Tensor[] {null, wrap(ce.sparseGradient(g.array(), ids, ls))};
+      }
+      return new Tensor[] {null, multiply(expandDims(g, -1), subtract(softmax(a, -1), oneHot(ids, classes, a)))};
+    }, y, a);
+  }
+
+  private static Tensor oneHot(long[] ids, int classes, Tensor like) {
     double[] hot = new double[ids.length * classes];
     for (int i = 0; i < ids.length; i++) {
-      if (ids[i] < 0 || ids[i] >= classes) {
-        throw new IllegalArgumentException("SparseSoftmaxCrossEntropyWithLogits: received a label value of "
-            + ids[i] + " which is outside the valid range of [0, " + classes + ")");
-      }
       hot[i * classes + (int) ids[i]] = 1.0;
     }
-    Tensor oneHot = a.dtype() == DType.FLOAT64 ? Tensor.of(hot, ls) : Tensor.of(toFloats(hot), ls);
-    INDArray logSm = stableLogSoftmax(a.array(), ls.length - 1);
-    Tensor out = wrap(logSm.muli(oneHot.array()).sum(ls.length - 1).negi());
-    return record1("SparseSoftmaxCrossEntropyWithLogits", out, g -> new Tensor[] {null,
-        multiply(expandDims(g, -1), subtract(softmax(a, -1), oneHot))}, y, a);
+    long[] shape = Arrays.copyOf(like.shape(), like.rank());
+    return like.dtype() == DType.FLOAT64 ? Tensor.of(hot, shape) : Tensor.of(toFloats(hot), shape);
   }
 
   /**

@@ -1,8 +1,10 @@
 package dev.tapekit.core;
 
+import dev.tapekit.core.kernels.Buffers;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /** Reductions over axes, with TensorFlow's {@code axis=None} meaning all axes. */
 abstract class ReductionOps extends MathOps {
@@ -64,6 +66,18 @@ abstract class ReductionOps extends MathOps {
     return Ops.broadcastTo(Ops.reshape(g, keptShape(x.shape(), axes)), x.shape());
   }
 
+  /**
+   * {@code spread(g) * scale} for a reduction over every axis. With nothing recording the backward pass
+   * (first order) this is one filled array instead of reshape, broadcast and multiply (~4 native calls).
+   */
+  private static Tensor spreadAll(Tensor g, Tensor x, int[] axes, double scale) {
+    if (axes.length == x.rank() && !Tapes.recording() && g.size() == 1 && x.size() > 0) {
+      return wrap(Buffers.filled(x.shape(), g.array().getDouble(0) * scale, x.array().dataType()));
+    }
+    Tensor s = spread(g, x, axes);
+    return scale == 1.0 ? s : multiply(s, scale);
+  }
+
   // ---------------------------------------------------------------- sum and mean
 
   /** Sum of all elements. */
@@ -81,7 +95,7 @@ abstract class ReductionOps extends MathOps {
     Tensor a = t(x);
     int[] axes = resolve("Sum", a, axis);
     Tensor out = wrap(reduce("Sum", a, axes, keepDims));
-    return record1("Sum", out, g -> new Tensor[] {spread(g, a, axes)}, a);
+    return record1("Sum", out, g -> new Tensor[] {spreadAll(g, a, axes, 1.0)}, a);
   }
 
   /** Mean of all elements. */
@@ -105,7 +119,7 @@ abstract class ReductionOps extends MathOps {
     }
     double scale = 1.0 / Math.max(count, 1);
     Tensor out = wrap(reduce("Mean", a, axes, keepDims));
-    return record1("Mean", out, g -> new Tensor[] {multiply(spread(g, a, axes), scale)}, a);
+    return record1("Mean", out, g -> new Tensor[] {spreadAll(g, a, axes, scale)}, a);
   }
 
   // ---------------------------------------------------------------- max, min, prod

@@ -19,6 +19,8 @@ public final class Tensor implements TensorLike {
 
   private final INDArray array;
   private final DType dtype;
+  /** Set when the TensorScope that tracked this tensor closed; its memory may hold other data now. */
+  private boolean released;
 
   private Tensor(INDArray array) {
     this.array = array;
@@ -27,8 +29,13 @@ public final class Tensor implements TensorLike {
 
   /** Wraps an op's output without copying; an open {@link TensorScope} releases it later. */
   static Tensor wrap(INDArray array) {
-    TensorScope.track(array);
-    return new Tensor(array);
+    Tensor t = new Tensor(array);
+    TensorScope.track(t);
+    return t;
+  }
+
+  void release() {
+    released = true;
   }
 
   /** Wraps storage that outlives scopes (variables), without tracking it. */
@@ -208,30 +215,30 @@ public final class Tensor implements TensorLike {
 
   /** The value of a one-element tensor. */
   public double doubleValue() {
-    if (array.length() != 1) {
+    if (array().length() != 1) {
       throw new IllegalStateException("doubleValue() needs a one-element tensor, got shape " + Shapes.str(shape()));
     }
-    return array.getDouble(0);
+    return array().getDouble(0);
   }
 
   /** All elements, flat and row-major. */
   public double[] toDoubleArray() {
-    return array.length() == 0 ? new double[0] : array.castTo(DataType.DOUBLE).dup('c').data().asDouble();
+    return array().length() == 0 ? new double[0] : array().castTo(DataType.DOUBLE).dup('c').data().asDouble();
   }
 
   /** All elements as floats, flat and row-major. */
   public float[] toFloatArray() {
-    return array.length() == 0 ? new float[0] : array.castTo(DataType.FLOAT).dup('c').data().asFloat();
+    return array().length() == 0 ? new float[0] : array().castTo(DataType.FLOAT).dup('c').data().asFloat();
   }
 
   /** All elements as longs (integer and bool tensors), flat and row-major. */
   public long[] toLongArray() {
-    return array.length() == 0 ? new long[0] : array.castTo(DataType.LONG).dup('c').data().asLong();
+    return array().length() == 0 ? new long[0] : array().castTo(DataType.LONG).dup('c').data().asLong();
   }
 
   /** A copy of the values as an ND4J array, free to modify. */
   public INDArray toINDArray() {
-    return array.dup('c');
+    return array().dup('c');
   }
 
   /**
@@ -239,6 +246,10 @@ public final class Tensor implements TensorLike {
    * write into it.
    */
   public INDArray array() {
+    if (released) {
+      throw new IllegalStateException("this tensor (" + dtype + " " + java.util.Arrays.toString(array.shape())
+          + ") was released when the TensorScope it was made in closed; keep it with scope.keep(tensor)");
+    }
     return array;
   }
 
@@ -275,7 +286,7 @@ public final class Tensor implements TensorLike {
   /** Reads like TensorFlow's: {@code Tensor(6.0, shape=(), dtype=float32)}. */
   @Override
   public String toString() {
-    return "Tensor(" + Formatting.values(array, dtype) + ", shape=" + Shapes.str(shape())
+    return "Tensor(" + (released ? "<released>" : Formatting.values(array, dtype)) + ", shape=" + Shapes.str(shape())
         + ", dtype=" + dtype + ")";
   }
 }

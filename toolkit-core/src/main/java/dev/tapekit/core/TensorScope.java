@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
+import dev.tapekit.core.kernels.ArrayPool;
 import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -22,13 +23,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Only op outputs are tracked (not {@code Tensor.of}/{@code zeros} factories, not variable storage).
  * Tensors that must outlive the scope are passed to {@link #keep}; a kept tensor of a nested scope is
- * handed to the enclosing scope. Using a released tensor throws ND4J's "argument was closed" error.
+ * handed to the enclosing scope. Using a released tensor throws an {@link IllegalStateException}.
+ *
+ * <p>Released memory goes to a per-thread pool (see {@code kernels.ArrayPool}) that the next step's ops
+ * draw their outputs from, so a steady training loop allocates almost nothing.
  */
 public final class TensorScope implements AutoCloseable {
   private static final ThreadLocal<TensorScope> CURRENT = new ThreadLocal<>();
 
   private final TensorScope parent;
-  private final ArrayList<INDArray> created = new ArrayList<>();
+  private final ArrayList<Tensor> created = new ArrayList<>();
   private final Set<DataBuffer> kept = Collections.newSetFromMap(new IdentityHashMap<>());
   private boolean closed;
 
@@ -51,10 +55,10 @@ public final class TensorScope implements AutoCloseable {
     return t;
   }
 
-  static void track(INDArray array) {
+  static void track(Tensor t) {
     TensorScope s = CURRENT.get();
     if (s != null) {
-      s.created.add(array);
+      s.created.add(t);
     }
   }
 
@@ -74,13 +78,27 @@ public final class TensorScope implements AutoCloseable {
     if (CURRENT.get() == this) {
       CURRENT.set(parent);
     }
-    for (INDArray a : created) {
-      if (kept.contains(root(a))) {
+    // Memory this scope owns: the buffers of the non-view arrays its ops made (and nobody kept).
+    Set<DataBuffer> owned = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Tensor t : created) {
+      INDArray a = t.array();
+      if (!a.isView() && !kept.contains(root(a))) {
+        owned.add(root(a));
+      }
+    }
+    Set<INDArray> given = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Tensor t : created) {
+      INDArray a = t.array();
+      DataBuffer r = root(a);
+      if (kept.contains(r)) {
         if (parent != null) {
-          parent.created.add(a);
+          parent.created.add(t);
         }
-      } else if (a.closeable()) {
-        a.close();
+      } else if (owned.contains(r)) { // views of other memory (a variable's) stay valid
+        t.release();
+        if (!a.isView() && given.add(a)) {
+          ArrayPool.give(a); // reused by the next step's ops, or freed
+        }
       }
     }
     created.clear();

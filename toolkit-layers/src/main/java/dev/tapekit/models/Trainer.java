@@ -11,6 +11,7 @@ import dev.tapekit.core.Optimizer;
 import dev.tapekit.core.Tensor;
 import dev.tapekit.core.TensorScope;
 import dev.tapekit.core.Variable;
+import dev.tapekit.core.backend.Denormals;
 import dev.tapekit.layers.RandomSeeds;
 import dev.tapekit.losses.Loss;
 import dev.tapekit.losses.Losses;
@@ -89,8 +90,9 @@ final class Trainer {
 
   /** The tutorial's step: forward under a tape, loss + regularization, gradients, update, metrics. */
   void trainStep(Tensor x, Tensor y, Tensor sw, List<Variable> vars, boolean constraints) {
-    // NOTE: the scope frees the step's temporaries now instead of whenever the GC runs (flat memory).
-    try (TensorScope scope = TensorScope.open()) {
+    // NOTE: the scope frees the step's temporaries now instead of whenever the GC runs (flat memory);
+    // subnormals flush to zero during the step, as in TensorFlow (see Denormals).
+    try (Denormals.Scope flush = Denormals.flush(); TensorScope scope = TensorScope.open()) {
       Tensor yPred;
       Tensor total;
       List<Tensor> grads;
@@ -124,7 +126,7 @@ final class Trainer {
   }
 
   void testStep(Tensor x, Tensor y, Tensor sw) {
-    try (TensorScope scope = TensorScope.open()) {
+    try (Denormals.Scope flush = Denormals.flush(); TensorScope scope = TensorScope.open()) {
       Tensor yPred = model.call(x, false);
       track(totalLoss(y, yPred, sw), x.shape()[0], y, yPred);
     }

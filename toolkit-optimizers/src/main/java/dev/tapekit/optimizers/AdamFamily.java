@@ -57,9 +57,9 @@ abstract class AdamFamily extends BaseOptimizer {
     if (amsgrad) {
       INDArray vHat = s.get("velocity_hat");
       Nd4j.exec(new AmsGradUpdater(g, v, m, vHat, update, v, m, vHat, lr, beta1, beta2, epsilon, iteration));
-    } else if (JavaKernels.worthIt(variable.peek().array()) && JavaKernels.walkable(g)
+    } else if (JavaKernels.walkable(variable.peek().array()) && JavaKernels.walkable(g)
         && JavaKernels.walkable(m) && JavaKernels.walkable(v)) {
-      // NOTE: small arrays: ~5x cheaper than libnd4j's adam_updater call (see JavaKernels)
+      // NOTE: float32 arrays: cheaper than libnd4j's adam_updater at every size (see JavaKernels)
       double alpha = lr * Math.sqrt(1 - Math.pow(beta2, step)) / (1 - Math.pow(beta1, step));
       variable.updateInPlace(w -> JavaKernels.adam(w, g, m, v, alpha, beta1, beta2, epsilon));
       return;

@@ -1,5 +1,6 @@
 package dev.tapekit.optimizers;
 
+import dev.tapekit.core.backend.Denormals;
 import dev.tapekit.core.LearningRateSchedule;
 import dev.tapekit.core.Optimizer;
 import dev.tapekit.core.Tensor;
@@ -194,6 +195,12 @@ public abstract class BaseOptimizer implements Optimizer {
   }
 
   private void update(List<INDArray> grads, List<Slots> targets, double lr) {
+    try (Denormals.Scope flush = Denormals.flush()) { // as TensorFlow: no subnormal slow paths
+      updateFlushing(grads, targets, lr);
+    }
+  }
+
+  private void updateFlushing(List<INDArray> grads, List<Slots> targets, double lr) {
     clip(grads);
     if (weightDecay != null) {
       double keep = 1.0 - weightDecay * lr;

@@ -1,0 +1,68 @@
+package dev.tapekit.core.kernels;
+
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Moves array contents between ND4J's off-heap buffers and Java arrays in row-major order. */
+public final class Buffers {
+  private Buffers() {}
+
+  /** True when the array is exactly its own buffer, row-major, with nothing skipped. */
+  public static boolean dense(INDArray a) {
+    return !a.isView() && a.ordering() == 'c' && a.data().length() == a.length();
+  }
+
+  /** The elements in row-major order as doubles (one copy, converting float32). */
+  public static double[] doubles(INDArray a) {
+    INDArray d = dense(a) ? a : a.dup('c');
+    return d.data().asDouble();
+  }
+
+  /** An array of {@code dtype} (float32 or float64) holding {@code values} in row-major order. */
+  public static INDArray create(double[] values, DataType dtype, long[] shape) {
+    if (values.length == 0) {
+      return Nd4j.create(dtype, shape);
+    }
+    if (shape.length == 0) {
+      return Nd4j.scalar(dtype, values[0]);
+    }
+    INDArray out = ArrayPool.take(dtype, shape);
+    if (dtype == DataType.DOUBLE) {
+      new DoublePointer(out.data().addressPointer()).put(values, 0, values.length);
+      return out;
+    }
+    float[] f = new float[values.length];
+    for (int i = 0; i < f.length; i++) {
+      f[i] = (float) values[i];
+    }
+    new FloatPointer(out.data().addressPointer()).put(f, 0, f.length);
+    return out;
+  }
+
+  /** True for a dense float32 array of at most {@code limit} elements: the arrays Java loops handle. */
+  public static boolean smallFloats(INDArray a, long limit) {
+    return a.dataType() == DataType.FLOAT && a.length() <= limit && a.length() > 0 && dense(a);
+  }
+
+  /** Copies a dense float32 array into {@code into} (one JNI bulk copy, no buffer objects). */
+  public static float[] read(INDArray a, float[] into) {
+    new FloatPointer(a.data().addressPointer()).get(into, 0, (int) a.length());
+    return into;
+  }
+
+  /** A new float32 array of {@code shape} holding the first elements of {@code values}. */
+  public static INDArray write(float[] values, long[] shape) {
+    INDArray out = ArrayPool.take(DataType.FLOAT, shape);
+    new FloatPointer(out.data().addressPointer()).put(values, 0, (int) out.length());
+    return out;
+  }
+
+  /** An array of {@code shape} with every element {@code value}. */
+  public static INDArray filled(long[] shape, double value, DataType dtype) {
+    INDArray out = ArrayPool.take(dtype, shape);
+    return out.assign(value);
+  }
+}
