@@ -37,7 +37,7 @@ class TrainEndToEndTest {
         "compile:",
         "  optimizer: {class_name: Adam, config: {learning_rate: 0.01}}",
         "  loss: {class_name: SparseCategoricalCrossentropy, config: {from_logits: true}}",
-        "  metrics: [accuracy]",
+        "  metrics: [accuracy, {class_name: SparseTopKCategoricalAccuracy, config: {k: 2, name: top2}}]",
         "data:",
         "  dataset: fashion_mnist",
         "  dir: " + data,
@@ -67,19 +67,21 @@ class TrainEndToEndTest {
     assertEquals(0, c.code(), c.toString());
     assertTrue(c.out().contains("Epoch 1/2"), c.toString());
     assertTrue(c.out().contains("val_accuracy"), c.toString());
+    assertTrue(c.out().contains("val_top2: "), "a metric with arguments: " + c);
     assertTrue(c.out().matches("(?s).*Test accuracy: \\d\\.\\d{4}.*"), c.toString());
     for (String f : List.of("model.tapekit", "run-config.json", "history.csv", "history.json", "history.png",
         "report.md", "report.json")) {
       assertTrue(Files.isRegularFile(out.resolve(f)), f + " missing; " + c);
     }
     List<String> csv = Files.readAllLines(out.resolve("history.csv"));
-    assertEquals("epoch,accuracy,loss,val_accuracy,val_loss", csv.get(0));
+    assertEquals("epoch,accuracy,loss,top2,val_accuracy,val_loss,val_top2", csv.get(0));
     assertEquals(3, csv.size(), "two epochs (the --epochs override)");
     JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
     assertEquals(64, report.get("examples").asInt());
     double printed = Double.parseDouble(c.out().replaceAll("(?s).*Test accuracy: (\\d\\.\\d{4}).*", "$1"));
     assertEquals(printed, report.get("accuracy").asDouble(), 1e-4, "report and evaluate agree");
-    assertEquals(2 * 520, ImageIO.read(out.resolve("history.png").toFile()).getWidth());
+    assertEquals(3 * 520, // panels: loss, accuracy, top2
+        ImageIO.read(out.resolve("history.png").toFile()).getWidth());
 
     Cli e = run("evaluate", "--model", out.resolve("model.tapekit").toString());
     assertEquals(0, e.code(), e.toString());
@@ -159,6 +161,22 @@ class TrainEndToEndTest {
         System.setProperty("tapekit.data", old);
       }
     }
+  }
+
+  @Test
+  void csvLoggerAndBackupAndRestoreCallbacks() throws Exception {
+    Path out = dir.resolve("cb");
+    Path cfg = dir.resolve("cb.yaml");
+    Path log = dir.resolve("cb-log.csv");
+    Path backup = dir.resolve("cb-backup");
+    Files.writeString(cfg, config(out, "  callbacks: [{class_name: CSVLogger, config: {filename: " + log + "}}, "
+        + "{class_name: BackupAndRestore, config: {backup_dir: " + backup + "}}]"));
+    Cli c = run("train", "--config", cfg.toString(), "--epochs", "2");
+    assertEquals(0, c.code(), c.toString());
+    List<String> rows = Files.readAllLines(log);
+    assertEquals(3, rows.size(), rows.toString());
+    assertTrue(rows.get(0).startsWith("epoch,"), rows.get(0));
+    assertTrue(!Files.exists(backup.resolve("latest.tapekit")), "the backup is deleted after a completed run");
   }
 
   @Test

@@ -93,6 +93,12 @@ class TrainErrorsTest {
         .err().startsWith("error: compile.loss.class_name: unknown loss 'SparseCrossentropy'"));
     assertTrue(train(base.replace("optimizer: adam,", "optimizer: adam, metrics: [acuracy],")).err()
         .startsWith("error: compile.metrics[0]: unknown metric 'acuracy' (did you mean 'accuracy'?)"));
+    assertTrue(train(base.replace("optimizer: adam,", "optimizer: adam, metrics: [{class_name: "
+        + "SparseTopKCategoricalAccuracy, config: {kk: 3}}],")).err().startsWith("error: compile.metrics[0].config.kk: "
+        + "unknown key for SparseTopKCategoricalAccuracy (did you mean 'k'?); valid keys: dtype, k, name"));
+    assertEquals("error: compile.metrics[0].config.k: must be a positive integer, got 0", train(base.replace(
+        "optimizer: adam,", "optimizer: adam, metrics: [{class_name: SparseTopKCategoricalAccuracy, config: {k: 0}}],"))
+        .err().strip());
   }
 
   @Test
@@ -198,6 +204,9 @@ class TrainErrorsTest {
         + "'patience'?); valid keys: "));
     assertEquals("error: fit.callbacks[0].config.mode: must be one of auto, min, max, got 'lowest'",
         train(base.replace("patiense: 2", "mode: lowest")).err().strip());
+    assertEquals("error: fit.callbacks[0].config.filename: is required", train(base.replace(
+        "{class_name: EarlyStopping, config: {patiense: 2}}", "{class_name: CSVLogger, config: {append: true}}"))
+        .err().strip());
     assertTrue(train(base.replace("EarlyStopping", "EarlyStop")).err().startsWith(
         "error: fit.callbacks[0].class_name: unknown callback 'EarlyStop' (did you mean 'EarlyStopping'?)"));
   }

@@ -125,9 +125,9 @@ public final class ModelFiles {
     c.put("optimizer", Map.of("class_name", opt.className(), "config", opt.getConfig()));
     Loss loss = model.loss();
     c.put("loss", Map.of("class_name", loss.getClass().getSimpleName(), "config", loss.getConfig()));
-    List<String> metrics = new ArrayList<>();
+    List<Object> metrics = new ArrayList<>();
     for (Metric m : model.metrics()) {
-      metrics.add(m.name());
+      metrics.add(dev.tapekit.metrics.Metrics.serialize(m));
     }
     c.put("metrics", metrics);
     return c;
@@ -196,7 +196,11 @@ public final class ModelFiles {
         Map<String, Object> lossCfg = (Map<String, Object>) cc.get("loss");
         Loss loss = Losses.fromConfig((String) lossCfg.get("class_name"), (Map<String, Object>) lossCfg.get("config"));
         Optimizer opt = Optimizers.fromConfig((Map<String, Object>) cc.get("optimizer"));
-        model.compile(opt, loss, (List<Object>) cc.getOrDefault("metrics", List.of()));
+        List<Object> metrics = new ArrayList<>();
+        for (Object m : (List<Object>) cc.getOrDefault("metrics", List.of())) {
+          metrics.add(dev.tapekit.metrics.Metrics.deserialize(m, loss));
+        }
+        model.compile(opt, loss, metrics);
         Map<String, Object> os = (Map<String, Object>) meta.get("optimizer");
         if (os != null) {
           Map<String, Map<String, Tensor>> slots = new LinkedHashMap<>();

@@ -18,10 +18,20 @@ public final class AUC implements Metric {
   private final Curve curve;
   private final Summation summation;
   private final Thresholded counts;
+  private final int numThresholds;
 
   /** Named "auc": ROC, 200 thresholds, interpolation. */
   public AUC() {
     this("auc", 200, Curve.ROC, Summation.INTERPOLATION);
+  }
+
+  @Override
+  public java.util.Map<String, Object> getConfig() {
+    java.util.Map<String, Object> c = Metric.super.getConfig();
+    c.put("num_thresholds", numThresholds);
+    c.put("curve", curve.name());
+    c.put("summation_method", summation.name().toLowerCase(java.util.Locale.ROOT));
+    return c;
   }
 
   /** With every option. */
@@ -32,6 +42,7 @@ public final class AUC implements Metric {
     this.name = name;
     this.curve = curve;
     this.summation = summation;
+    this.numThresholds = numThresholds;
     double eps = 1e-7;
     double[] t = new double[numThresholds];
     t[0] = -eps;

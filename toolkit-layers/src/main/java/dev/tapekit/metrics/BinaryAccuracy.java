@@ -20,6 +20,13 @@ public final class BinaryAccuracy extends MeanMetricWrapper {
     this.threshold = threshold;
   }
 
+  @Override
+  public java.util.Map<String, Object> getConfig() {
+    java.util.Map<String, Object> c = super.getConfig();
+    c.put("threshold", threshold);
+    return c;
+  }
+
   /** The decision threshold. */
   public double threshold() {
     return threshold;

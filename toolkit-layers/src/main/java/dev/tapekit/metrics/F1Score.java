@@ -23,6 +23,17 @@ public final class F1Score implements Metric {
   private double[] fn;
   private double[] support;
 
+  @Override
+  public java.util.Map<String, Object> getConfig() {
+    java.util.Map<String, Object> c = Metric.super.getConfig();
+    c.put("average", average);
+    c.put("threshold", threshold);
+    if (beta != 1.0) {
+      c.put("beta", beta);
+    }
+    return c;
+  }
+
   /** Named "f1_score", no averaging (result() is the macro mean), argmax thresholding. */
   public F1Score() {
     this("f1_score", null, null);

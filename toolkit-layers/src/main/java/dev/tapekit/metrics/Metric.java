@@ -21,4 +21,14 @@ public interface Metric {
 
   /** The key shown in logs and History, e.g. {@code "accuracy"} or {@code "loss"}. */
   String name();
+
+  /**
+   * Keras's config of the metric: {@code name} and the arguments it was built with ({@code k},
+   * {@code threshold}, ...), as {@link Metrics#fromConfig} takes them back. Saved in model files.
+   */
+  default java.util.Map<String, Object> getConfig() {
+    java.util.Map<String, Object> c = new java.util.LinkedHashMap<>();
+    c.put("name", name());
+    return c;
+  }
 }

@@ -8,6 +8,7 @@ import dev.tapekit.core.Tensor;
 public final class Precision implements Metric {
   private final String name;
   private final Thresholded counts;
+  private final double threshold;
 
   /** Named "precision", threshold 0.5. */
   public Precision() {
@@ -21,6 +22,14 @@ public final class Precision implements Metric {
     }
     this.name = name;
     this.counts = new Thresholded(new double[] {threshold});
+    this.threshold = threshold;
+  }
+
+  @Override
+  public java.util.Map<String, Object> getConfig() {
+    java.util.Map<String, Object> c = Metric.super.getConfig();
+    c.put("thresholds", threshold);
+    return c;
   }
 
   @Override

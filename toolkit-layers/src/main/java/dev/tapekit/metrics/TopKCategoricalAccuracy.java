@@ -5,6 +5,8 @@ package dev.tapekit.metrics;
  * ({@code keras.metrics.TopKCategoricalAccuracy}).
  */
 public final class TopKCategoricalAccuracy extends MeanMetricWrapper {
+  private final int k;
+
   /** Named "top_k_categorical_accuracy", k = 5. */
   public TopKCategoricalAccuracy() {
     this(5);
@@ -18,6 +20,19 @@ public final class TopKCategoricalAccuracy extends MeanMetricWrapper {
   /** With a name and k. */
   public TopKCategoricalAccuracy(String name, int k) {
     super(name, (t, p) -> MetricFunctions.topKCategoricalAccuracy(t, p, requirePositive(k)));
+    this.k = k;
+  }
+
+  /** How many of the highest predictions count. */
+  public int k() {
+    return k;
+  }
+
+  @Override
+  public java.util.Map<String, Object> getConfig() {
+    java.util.Map<String, Object> c = super.getConfig();
+    c.put("k", k);
+    return c;
   }
 
   static int requirePositive(int k) {

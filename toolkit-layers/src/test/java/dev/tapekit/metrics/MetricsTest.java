@@ -28,6 +28,56 @@ class MetricsTest {
   }
 
   @Test
+  void fromConfigTakesKerasArgumentsAndRejectsOthers() {
+    Metric top2 = Metrics.fromConfig("SparseTopKCategoricalAccuracy", java.util.Map.of("k", 2), null);
+    assertEquals("sparse_top_k_categorical_accuracy", top2.name());
+    // label 2 is the second-highest of the first row, the lowest of the second
+    top2.updateState(Tensor.of(new int[] {2, 2}), Tensor.of(new float[] {0.5f, 0.1f, 0.4f, 0.5f, 0.4f, 0.1f}, 2, 3));
+    assertEquals(0.5, top2.result(), 1e-6);
+    assertEquals("top3", Metrics.fromConfig("sparse_top_k_categorical_accuracy",
+        java.util.Map.of("k", 3, "name", "top3"), null).name());
+    Metric bin = Metrics.fromConfig("BinaryAccuracy", java.util.Map.of("threshold", 0.9, "dtype", "float32"), null);
+    bin.updateState(Tensor.of(new float[] {1, 1}, 2, 1), Tensor.of(new float[] {0.95f, 0.8f}, 2, 1));
+    assertEquals(0.5, bin.result(), 1e-6);
+    assertInstanceOf(SparseCategoricalAccuracy.class,
+        Metrics.fromConfig("accuracy", java.util.Map.of("name", "acc"), new SparseCategoricalCrossentropy(true)));
+    assertEquals("acc", Metrics.fromConfig("accuracy", java.util.Map.of("name", "acc"), null).name());
+    assertInstanceOf(AUC.class, Metrics.fromConfig("AUC", java.util.Map.of("curve", "PR", "num_thresholds", 50), null));
+    assertInstanceOf(Precision.class, Metrics.fromConfig("Precision", java.util.Map.of("thresholds", 0.3), null));
+
+    assertEquals("Argument(s) not recognized: {kk=2}; valid: [name, dtype, k]",
+        assertThrows(IllegalArgumentException.class, () -> Metrics.fromConfig("TopKCategoricalAccuracy",
+            java.util.Map.of("kk", 2), null)).getMessage());
+    assertEquals("Received an invalid value for `k`, expected a positive integer. Received: k=0",
+        assertThrows(IllegalArgumentException.class, () -> Metrics.fromConfig("TopKCategoricalAccuracy",
+            java.util.Map.of("k", 0), null)).getMessage());
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> Metrics.fromConfig("AUC",
+        java.util.Map.of("curve", "XY"), null)).getMessage().startsWith("Received an invalid value for `curve`"));
+    assertTrue(assertThrows(IllegalArgumentException.class, () -> Metrics.fromConfig("Accurasy",
+        java.util.Map.of(), null)).getMessage().startsWith("Unknown metric 'Accurasy'"));
+  }
+
+  @Test
+  void serializeKeepsArgumentsAndNamesForModelFiles() {
+    SparseCategoricalCrossentropy loss = new SparseCategoricalCrossentropy(true);
+    assertEquals("accuracy", Metrics.serialize(Metrics.get("accuracy", loss)));
+    assertEquals("mse", Metrics.serialize(Metrics.get("mse")));
+    Object top2 = Metrics.serialize(new SparseTopKCategoricalAccuracy("top2", 2));
+    assertEquals(java.util.Map.of("class_name", "SparseTopKCategoricalAccuracy", "config",
+        java.util.Map.of("name", "top2", "k", 2)), top2);
+    Metric back = Metrics.deserialize(top2, loss);
+    assertEquals("top2", back.name());
+    assertEquals(2, ((SparseTopKCategoricalAccuracy) back).k());
+    for (Metric m : new Metric[] {new AUC("pr", 50, AUC.Curve.PR, AUC.Summation.MAJORING), new Precision("p", 0.3),
+        new Recall("r", 0.7), new BinaryAccuracy("b", 0.2), new F1Score("f", "micro", 2.0, 0.4),
+        new TopKCategoricalAccuracy("t", 3), new SparseCategoricalAccuracy("acc2")}) {
+      Metric again = Metrics.deserialize(Metrics.serialize(m), loss);
+      assertEquals(m.getClass(), again.getClass());
+      assertEquals(m.getConfig(), again.getConfig());
+    }
+  }
+
+  @Test
   void accuracyWithOtherLossesResolvesFromShapes() {
     Metric binary = Metrics.get("accuracy", new MeanSquaredError());
     binary.updateState(Tensor.of(new float[] {1, 0}, 2, 1), Tensor.of(new float[] {0.9f, 0.8f}, 2, 1));

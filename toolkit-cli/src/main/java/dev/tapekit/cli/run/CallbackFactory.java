@@ -1,6 +1,8 @@
 package dev.tapekit.cli.run;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tapekit.callbacks.BackupAndRestore;
+import dev.tapekit.callbacks.CSVLogger;
 import dev.tapekit.callbacks.Callback;
 import dev.tapekit.callbacks.EarlyStopping;
 import dev.tapekit.callbacks.LearningRateScheduler;
@@ -19,7 +21,7 @@ import java.util.Map;
 /** The {@code fit.callbacks} entries, with Keras's argument names checked at their paths. */
 final class CallbackFactory {
   static final List<String> NAMES = List.of("EarlyStopping", "ModelCheckpoint", "ReduceLROnPlateau",
-      "LearningRateScheduler", "TerminateOnNaN");
+      "LearningRateScheduler", "TerminateOnNaN", "CSVLogger", "BackupAndRestore");
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private CallbackFactory() {}
@@ -86,6 +88,13 @@ final class CallbackFactory {
         case "TerminateOnNaN":
           c.onlyKeys();
           return new TerminateOnNaN();
+        case "CSVLogger":
+          c.onlyKeys("filename", "separator", "append");
+          return new CSVLogger(java.nio.file.Path.of(c.get("filename").string()), c.get("separator").string(","),
+              c.get("append").bool(false));
+        case "BackupAndRestore":
+          c.onlyKeys("backup_dir", "delete_checkpoint");
+          return new BackupAndRestore(java.nio.file.Path.of(c.get("backup_dir").string()), c.get("delete_checkpoint").bool(true));
         default:
           throw Problems.unknownName(s, "callback", NAMES);
       }

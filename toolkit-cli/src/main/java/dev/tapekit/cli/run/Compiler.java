@@ -102,13 +102,13 @@ final class Compiler {
   }
 
   static Metric metric(NamedSpec s, Loss loss) {
-    if (!s.config().isEmpty()) {
-      throw new ConfigException(s.path() + ".config", "metric arguments are not supported; give the metric by name");
-    }
     try {
-      return Metrics.get(s.className(), loss);
+      return s.config().isEmpty() ? Metrics.get(s.className(), loss) : Metrics.fromConfig(s.className(), s.config(), loss);
     } catch (IllegalArgumentException e) {
-      throw Problems.unknownName(s, "metric", Metrics.validNames());
+      if (String.valueOf(e.getMessage()).startsWith("Unknown metric")) {
+        throw Problems.unknownName(s, "metric", Metrics.validNames());
+      }
+      throw Problems.at(s, e);
     }
   }
 
