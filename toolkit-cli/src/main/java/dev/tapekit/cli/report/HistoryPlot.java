@@ -134,8 +134,12 @@ public final class HistoryPlot {
     g.drawLine(left, bottom, right, bottom);
     curve(g, train, lo, hi, epochs, left, right, top, bottom, TRAIN, false);
     curve(g, val, lo, hi, epochs, left, right, top, bottom, VAL, true);
-    // legend, top right
+    // legend, top right, or bottom right when the curves end near the top (rising accuracy)
+    int entries = (train == null ? 0 : 1) + (val == null ? 0 : 1);
     int ly = top + 8;
+    if (endsHigh(new List[] {train, val}, lo, hi, epochs, top, bottom, ly + 16 * entries)) {
+      ly = bottom - 8 - 16 * (entries - 1);
+    }
     for (Object[] entry : new Object[][] {{"train", train, TRAIN}, {"validation", val, VAL}}) {
       if (entry[1] == null) {
         continue;
@@ -148,6 +152,23 @@ public final class HistoryPlot {
       ly += 16;
     }
     g.setStroke(new BasicStroke(1f));
+  }
+
+  /** True when a point in the right 40% of the panel lies above {@code limit} (where a top legend would be). */
+  private static boolean endsHigh(List<Double>[] series, double lo, double hi, int epochs, int top, int bottom,
+      int limit) {
+    for (List<Double> s : series) {
+      if (s == null) {
+        continue;
+      }
+      for (int i = 0; i < s.size(); i++) {
+        boolean right = epochs <= 1 || (double) i / (epochs - 1) >= 0.6;
+        if (right && Double.isFinite(s.get(i)) && yPix(s.get(i), lo, hi, top, bottom) <= limit) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static void curve(Graphics2D g, List<Double> s, double lo, double hi, int epochs, int left, int right,

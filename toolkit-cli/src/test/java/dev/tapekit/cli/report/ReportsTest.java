@@ -67,6 +67,18 @@ class ReportsTest {
   }
 
   @Test
+  void legendMovesDownWhenTheCurvesEndAtTheTop() {
+    BufferedImage img = HistoryPlot.render(history(), "run");
+    int legendX = HistoryPlot.PANEL_W - 20 - 97;
+    int topY = HistoryPlot.TITLE_H + 30 + 8;
+    int bottomY = HistoryPlot.TITLE_H + HistoryPlot.PANEL_H - 50 - 8 - 16;
+    // loss falls: legend top right; accuracy rises to the top: legend bottom right
+    assertEquals(0x1f77b4, img.getRGB(legendX, topY) & 0xffffff);
+    assertEquals(0x1f77b4, img.getRGB(HistoryPlot.PANEL_W + legendX, bottomY) & 0xffffff);
+    assertEquals(0xff7f0e, img.getRGB(HistoryPlot.PANEL_W + legendX, bottomY + 16) & 0xffffff);
+  }
+
+  @Test
   void plotWithoutValidationHasNoValidationCurve() throws Exception {
     Map<String, List<Double>> h = new LinkedHashMap<>();
     h.put("loss", List.of(1.0));
