@@ -172,6 +172,15 @@ class TrainErrorsTest {
         "error: model.nam: unknown key (did you mean 'name'?); valid keys: keras_json, layers, name"));
     assertTrue(train(base.replace("{class_name: Flatten, config:", "{class_name: Flatten, cofig: {}, config:")).err()
         .startsWith("error: model.layers[0].cofig: unknown key (did you mean 'config'?)"));
+    String init = LAYERS.replace("activation: relu}", "activation: relu, kernel_initializer: INIT}");
+    assertEquals("error: model.layers[1].config.kernel_initializer.config.seeed: unknown key for GlorotUniform (did you "
+        + "mean 'seed'?); valid keys: seed", train(config(init.replace("INIT", "{class_name: GlorotUniform, config: "
+        + "{seeed: 1}}"), namedData(), out())).err().strip());
+    assertTrue(train(config(init.replace("INIT", "{class_name: L2, config: {l3: 0.1}}").replace("kernel_initializer",
+        "kernel_regularizer"), namedData(), out())).err().startsWith(
+        "error: model.layers[1].config.kernel_regularizer.config.l3: unknown key for L2 (did you mean 'l2'?)"));
+    assertTrue(train(config(init.replace("INIT", "{class_nam: GlorotUniform}"), namedData(), out())).err().startsWith(
+        "error: model.layers[1].config.kernel_initializer.class_nam: unknown key (did you mean 'class_name'?)"));
     assertTrue(train(config(LAYERS, "data: {train: {x: a.npy, y: b.npy, w: c.npy}}", out())).err().startsWith(
         "error: data.train.w: unknown key"));
     assertTrue(train(config(LAYERS, "data: {dataset: mnist, scal: 255}", out())).err().startsWith(

