@@ -1,5 +1,6 @@
 package dev.tapekit.core;
 
+import dev.tapekit.core.kernels.Elementwise;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
@@ -15,12 +16,27 @@ abstract class MathOps extends OpSupport {
 
   // ---------------------------------------------------------------- binary, broadcasting
 
+  /** {@code a op b} with broadcasting: small float32 pairs in Java, the rest with ND4J's kernels. */
+  private static INDArray arithmetic(char op, Tensor a, Tensor b) {
+    INDArray x = a.array(), y = b.array();
+    if (Elementwise.appliesToPair(x, y)) {
+      return Elementwise.binary(op, x, y, Shapes.broadcast("arithmetic", a.shape(), b.shape()));
+    }
+    return switch (op) {
+      case '+' -> Nd4j.exec(new AddOp(x, y))[0];
+      case '-' -> Nd4j.exec(new SubOp(x, y))[0];
+      case '*' -> Nd4j.exec(new MulOp(x, y))[0];
+      default -> Nd4j.exec(new DivOp(x, y))[0];
+    };
+  }
+
   /** x + y with NumPy broadcasting ({@code tf.add}). */
   public static Tensor add(TensorLike x, TensorLike y) {
     Tensor a = t(x), b = t(y);
     sameDType("AddV2", a, b);
-    Tensor out = wrap(Nd4j.exec(new AddOp(a.array(), b.array()))[0]);
-    return record1("AddV2", out, g -> new Tensor[] {sumTo(g, a.shape()), sumTo(g, b.shape())}, a, b);
+    Tensor out = wrap(arithmetic('+', a, b));
+    return record1("AddV2", out, g -> new Tensor[] {
+        GradFn.needs(0) ? sumTo(g, a.shape()) : null, GradFn.needs(1) ? sumTo(g, b.shape()) : null}, a, b);
   }
 
   public static Tensor add(TensorLike x, double y) {
@@ -32,8 +48,9 @@ abstract class MathOps extends OpSupport {
   public static Tensor subtract(TensorLike x, TensorLike y) {
     Tensor a = t(x), b = t(y);
     sameDType("Sub", a, b);
-    Tensor out = wrap(Nd4j.exec(new SubOp(a.array(), b.array()))[0]);
-    return record1("Sub", out, g -> new Tensor[] {sumTo(g, a.shape()), sumTo(negative(g), b.shape())}, a, b);
+    Tensor out = wrap(arithmetic('-', a, b));
+    return record1("Sub", out, g -> new Tensor[] {
+        GradFn.needs(0) ? sumTo(g, a.shape()) : null, GradFn.needs(1) ? sumTo(negative(g), b.shape()) : null}, a, b);
   }
 
   public static Tensor subtract(TensorLike x, double y) {
@@ -50,9 +67,10 @@ abstract class MathOps extends OpSupport {
   public static Tensor multiply(TensorLike x, TensorLike y) {
     Tensor a = t(x), b = t(y);
     sameDType("Mul", a, b);
-    Tensor out = wrap(Nd4j.exec(new MulOp(a.array(), b.array()))[0]);
+    Tensor out = wrap(arithmetic('*', a, b));
     return record1("Mul", out,
-        g -> new Tensor[] {sumTo(multiply(g, b), a.shape()), sumTo(multiply(g, a), b.shape())}, a, b);
+        g -> new Tensor[] {GradFn.needs(0) ? sumTo(multiply(g, b), a.shape()) : null,
+            GradFn.needs(1) ? sumTo(multiply(g, a), b.shape()) : null}, a, b);
   }
 
   public static Tensor multiply(TensorLike x, double y) {
@@ -73,10 +91,10 @@ abstract class MathOps extends OpSupport {
   public static Tensor divide(TensorLike x, TensorLike y) {
     Tensor a = t(x), b = t(y);
     sameDType("RealDiv", a, b);
-    Tensor out = wrap(Nd4j.exec(new DivOp(a.array(), b.array()))[0]);
+    Tensor out = wrap(arithmetic('/', a, b));
     return record1("RealDiv", out, g -> new Tensor[] {
-        sumTo(divide(g, b), a.shape()),
-        sumTo(negative(divide(multiply(g, a), square(b))), b.shape())}, a, b);
+        GradFn.needs(0) ? sumTo(divide(g, b), a.shape()) : null,
+        GradFn.needs(1) ? sumTo(negative(divide(multiply(g, a), square(b))), b.shape()) : null}, a, b);
   }
 
   public static Tensor divide(TensorLike x, double y) {

@@ -1,5 +1,6 @@
 package dev.tapekit.core;
 
+import dev.tapekit.core.kernels.Buffers;
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.DynamicCustomOp;
@@ -82,6 +83,9 @@ abstract class OpSupport {
 
   /** A scalar operand in {@code like}'s dtype. */
   static Tensor scalarLike(double v, Tensor like) {
+    if (like.dtype() == DType.FLOAT32 || like.dtype() == DType.FLOAT64) { // pooled, released with the step
+      return wrap(Buffers.filled(new long[0], v, like.array().dataType()));
+    }
     return Tensor.scalar(v, like.dtype());
   }
 

@@ -1,6 +1,7 @@
 package dev.tapekit.core;
 
 import dev.tapekit.core.kernels.Buffers;
+import dev.tapekit.core.kernels.Elementwise;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -48,6 +49,9 @@ abstract class ReductionOps extends MathOps {
     long[] shape = reducedShape(x.shape(), axes, keepDims);
     if (axes.length == 0) {
       return a.dup();
+    }
+    if ((op.equals("Sum") || op.equals("Mean")) && axes.length == x.rank() && Elementwise.applies(a)) {
+      return Elementwise.total(a, op.equals("Mean") ? 1.0 / a.length() : 1.0, shape); // one Java pass
     }
     INDArray r;
     switch (op) {

@@ -1,6 +1,7 @@
 package dev.tapekit.core;
 
 import dev.tapekit.core.backend.Backend;
+import dev.tapekit.core.kernels.Buffers;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -223,17 +224,23 @@ public final class Tensor implements TensorLike {
 
   /** All elements, flat and row-major. */
   public double[] toDoubleArray() {
-    return array().length() == 0 ? new double[0] : array().castTo(DataType.DOUBLE).dup('c').data().asDouble();
+    return array().length() == 0 ? new double[0] : dense(DataType.DOUBLE).data().asDouble();
   }
 
   /** All elements as floats, flat and row-major. */
   public float[] toFloatArray() {
-    return array().length() == 0 ? new float[0] : array().castTo(DataType.FLOAT).dup('c').data().asFloat();
+    return array().length() == 0 ? new float[0] : dense(DataType.FLOAT).data().asFloat();
   }
 
   /** All elements as longs (integer and bool tensors), flat and row-major. */
   public long[] toLongArray() {
-    return array().length() == 0 ? new long[0] : array().castTo(DataType.LONG).dup('c').data().asLong();
+    return array().length() == 0 ? new long[0] : dense(DataType.LONG).data().asLong();
+  }
+
+  /** The array itself when it is its own row-major buffer of {@code type}, else a converted copy. */
+  private INDArray dense(DataType type) {
+    INDArray a = array();
+    return a.dataType() == type && Buffers.dense(a) ? a : a.castTo(type).dup('c');
   }
 
   /** A copy of the values as an ND4J array, free to modify. */

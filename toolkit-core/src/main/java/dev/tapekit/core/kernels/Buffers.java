@@ -4,15 +4,19 @@ import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** Moves array contents between ND4J's off-heap buffers and Java arrays in row-major order. */
 public final class Buffers {
   private Buffers() {}
 
-  /** True when the array is exactly its own buffer, row-major, with nothing skipped. */
+  /**
+   * True when the array's elements are exactly its buffer's, in row-major order: its own memory, or a
+   * view of a contiguous run (a reshape, a range of rows). Such arrays are read with one memcpy.
+   */
   public static boolean dense(INDArray a) {
-    return !a.isView() && a.ordering() == 'c' && a.data().length() == a.length();
+    return a.ordering() == 'c' && a.data().length() == a.length() && Shape.hasDefaultStridesForShape(a);
   }
 
   /** The elements in row-major order as doubles (one copy, converting float32). */
@@ -63,6 +67,19 @@ public final class Buffers {
   /** An array of {@code shape} with every element {@code value}. */
   public static INDArray filled(long[] shape, double value, DataType dtype) {
     INDArray out = ArrayPool.take(dtype, shape);
-    return out.assign(value);
+    long n = out.length();
+    if (n > Elementwise.LIMIT || (dtype != DataType.FLOAT && dtype != DataType.DOUBLE)) {
+      return out.assign(value); // one ND4J op
+    }
+    if (dtype == DataType.FLOAT) {
+      float[] f = new float[(int) n];
+      java.util.Arrays.fill(f, (float) value);
+      new FloatPointer(out.data().addressPointer()).put(f, 0, f.length);
+    } else {
+      double[] d = new double[(int) n];
+      java.util.Arrays.fill(d, value);
+      new DoublePointer(out.data().addressPointer()).put(d, 0, d.length);
+    }
+    return out;
   }
 }

@@ -79,4 +79,59 @@ public final class Elementwise {
     }
     return Buffers.write(g, gradients.shape());
   }
+
+  /** {@code scale * sum(x)} over every element, accumulated in double, as an array of {@code shape}. */
+  public static INDArray total(INDArray x, double scale, long[] shape) {
+    float[] v = Buffers.read(x, SCRATCH.get()[0]);
+    double sum = 0;
+    for (int i = 0, n = (int) x.length(); i < n; i++) {
+      sum += v[i];
+    }
+    float[] out = SCRATCH.get()[1];
+    out[0] = (float) (sum * scale);
+    return Buffers.write(out, shape);
+  }
+
+  /**
+   * True when {@link #binary} handles the pair: both small dense float32, of the same shape or one of
+   * them a single element.
+   */
+  public static boolean appliesToPair(INDArray a, INDArray b) {
+    return applies(a, b) && (a.length() == 1 || b.length() == 1 || java.util.Arrays.equals(a.shape(), b.shape()));
+  }
+
+  /** {@code a op b} for op one of + - * /, broadcasting a one-element operand (see appliesToPair). */
+  public static INDArray binary(char op, INDArray a, INDArray b, long[] shape) {
+    float[][] s = SCRATCH.get();
+    float[] x = Buffers.read(a, s[0]);
+    float[] y = Buffers.read(b, s[1]);
+    int n = (int) Math.max(a.length(), b.length());
+    if (a.length() == n && b.length() == n) {
+      switch (op) {
+        case '+' -> { for (int i = 0; i < n; i++) x[i] += y[i]; }
+        case '-' -> { for (int i = 0; i < n; i++) x[i] -= y[i]; }
+        case '*' -> { for (int i = 0; i < n; i++) x[i] *= y[i]; }
+        default -> { for (int i = 0; i < n; i++) x[i] /= y[i]; }
+      }
+      return Buffers.write(x, shape);
+    }
+    if (b.length() == 1) {
+      float c = y[0];
+      switch (op) {
+        case '+' -> { for (int i = 0; i < n; i++) x[i] += c; }
+        case '-' -> { for (int i = 0; i < n; i++) x[i] -= c; }
+        case '*' -> { for (int i = 0; i < n; i++) x[i] *= c; }
+        default -> { for (int i = 0; i < n; i++) x[i] /= c; }
+      }
+      return Buffers.write(x, shape);
+    }
+    float c = x[0];
+    switch (op) {
+      case '+' -> { for (int i = 0; i < n; i++) y[i] = c + y[i]; }
+      case '-' -> { for (int i = 0; i < n; i++) y[i] = c - y[i]; }
+      case '*' -> { for (int i = 0; i < n; i++) y[i] = c * y[i]; }
+      default -> { for (int i = 0; i < n; i++) y[i] = c / y[i]; }
+    }
+    return Buffers.write(y, shape);
+  }
 }

@@ -34,13 +34,13 @@ public final class Gemm {
         || Math.max(Math.max(m, n), k) > Integer.MAX_VALUE / 2) {
       return Nd4j.gemm(a, b, transposeA, transposeB);
     }
-    INDArray x = rowMajor(a);
-    INDArray y = rowMajor(b);
+    INDArray x = leadingDimension(a) > 0 ? a : a.dup('c');
+    INDArray y = leadingDimension(b) > 0 ? b : b.dup('c');
     INDArray c = ArrayPool.take(dt, new long[] {m, n});
     int ta = transposeA ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
     int tb = transposeB ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
-    int lda = (int) x.stride(0);
-    int ldb = (int) y.stride(0);
+    int lda = (int) leadingDimension(x);
+    int ldb = (int) leadingDimension(y);
     if (dt == DataType.FLOAT) {
       openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, ta, tb, (int) m, (int) n, (int) k, 1f,
           floats(x), lda, floats(y), ldb, 0f, floats(c), (int) n);
@@ -51,12 +51,18 @@ public final class Gemm {
     return c;
   }
 
-  /** The array itself when its rows are evenly spaced runs of contiguous elements, else a row-major copy. */
-  private static INDArray rowMajor(INDArray a) {
+  /**
+   * The distance between rows when the rows are contiguous runs (BLAS's lda), else -1.
+   * NOTE: ND4J gives a [1, n] row the strides [1, 1]; one row may take any lda >= n.
+   */
+  static long leadingDimension(INDArray a) {
+    long rows = a.size(0);
     long cols = a.size(1);
-    boolean ok = (cols == 1 || a.stride(1) == 1) && a.stride(0) >= Math.max(cols, 1)
-        && a.stride(0) <= Integer.MAX_VALUE;
-    return ok ? a : a.dup('c');
+    if (cols != 1 && a.stride(1) != 1) {
+      return -1;
+    }
+    long ld = rows == 1 ? Math.max(cols, 1) : a.stride(0);
+    return ld >= Math.max(cols, 1) && ld <= Integer.MAX_VALUE ? ld : -1;
   }
 
   // NOTE: a view's data().addressPointer() already points at its first element.

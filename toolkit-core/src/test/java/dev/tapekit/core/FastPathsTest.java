@@ -1,0 +1,206 @@
+package dev.tapekit.core;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tapekit.core.backend.Denormals;
+import dev.tapekit.core.kernels.Elementwise;
+import java.util.List;
+import java.util.Random;
+import java.util.function.BinaryOperator;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * The float32 fast paths (Java kernels, direct CBLAS, fused cross-entropy, array pool) against the
+ * float64 computation of the same ops, which takes ND4J's kernels. OpTableTest checks the gradient
+ * rules in float64; this checks that the float32 paths compute the same values and gradients.
+ */
+class FastPathsTest {
+  private static final Random RANDOM = new Random(11);
+
+  private static Tensor random(long... shape) {
+    long n = 1;
+    for (long d : shape) {
+      n *= d;
+    }
+    float[] v = new float[(int) n];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (float) RANDOM.nextGaussian();
+    }
+    return Tensor.of(v, shape);
+  }
+
+  private static Tensor f64(Tensor t) {
+    return Ops.cast(t, DType.FLOAT64);
+  }
+
+  /** float32 result against the float64 one, to float32 precision. */
+  private static void assertClose(Tensor expected64, Tensor actual32) {
+    assertEquals(DType.FLOAT32, actual32.dtype());
+    assertArrayEquals(expected64.shape(), actual32.shape());
+    double[] e = expected64.toDoubleArray();
+    double[] a = actual32.toDoubleArray();
+    for (int i = 0; i < e.length; i++) {
+      assertEquals(e[i], a[i], 1e-5 * Math.max(1, Math.abs(e[i])), "element " + i);
+    }
+  }
+
+  private static void unary(UnaryOperator<Tensor> op, Tensor x) {
+    assertClose(op.apply(f64(x)), op.apply(x));
+  }
+
+  private static void binary(BinaryOperator<Tensor> op, Tensor x, Tensor y) {
+    assertClose(op.apply(f64(x), f64(y)), op.apply(x, y));
+  }
+
+  @Test
+  void elementwiseOpsMatchFloat64OnBothSidesOfTheSizeLimit() {
+    for (long rows : new long[] {7, Elementwise.LIMIT / 16 + 5}) { // Java kernels, then ND4J's
+      Tensor x = random(rows, 16);
+      Tensor y = random(rows, 16);
+      Tensor s = random();
+      Tensor bias = random(16);
+      unary(Ops::relu, x);
+      binary(Ops::biasAdd, x, bias);
+      binary(Ops::reluGrad, y, x);
+      binary(Ops::add, x, y);
+      binary(Ops::subtract, x, s);
+      binary(Ops::multiply, s, y);
+      binary(Ops::divide, x, Ops.add(Ops.abs(y), 1.0));
+      binary(Ops::divide, s, Ops.add(Ops.abs(y), 1.0));
+      unary(Ops::reduceSum, x);
+      unary(Ops::reduceMean, x);
+    }
+  }
+
+  @Test
+  void matmulThroughCblasMatchesNd4jForEveryTransposeAndLayout() {
+    INDArray big = random(9, 12).array();
+    INDArray rows = big.get(NDArrayIndex.interval(2, 7), NDArrayIndex.all()); // a view, contiguous rows
+    INDArray cols = big.get(NDArrayIndex.all(), NDArrayIndex.interval(1, 6)); // strided: copied first
+    Tensor b = random(12, 5);
+    for (boolean ta : new boolean[] {false, true}) {
+      for (boolean tb : new boolean[] {false, true}) {
+        Tensor x = ta ? Tensor.fromINDArray(rows.transpose().dup('c')) : Tensor.fromINDArray(rows);
+        Tensor y = tb ? Tensor.fromINDArray(b.array().transpose().dup('c')) : b;
+        Tensor got = Ops.matmul(x, y, ta, tb);
+        INDArray want = Nd4j.gemm(x.array().dup('c'), y.array().dup('c'), ta, tb);
+        assertArrayEquals(want.data().asFloat(), got.toFloatArray(), 1e-5f, "ta=" + ta + " tb=" + tb);
+      }
+    }
+    Tensor strided = Tensor.fromINDArray(cols);
+    Tensor w = random(5, 3);
+    assertArrayEquals(Nd4j.gemm(cols.dup('c'), w.array(), false, false).data().asFloat(),
+        Ops.matmul(strided, w).toFloatArray(), 1e-5f);
+    binary(Ops::matmul, random(6, 4), random(4, 3));
+    // ND4J strides a one-row matrix [1, n] as [1, 1]: BLAS still needs lda >= n (a data-parallel shard)
+    Tensor row = random(1, 16);
+    binary(Ops::matmul, row, random(16, 4));
+    binary((p, q) -> Ops.matmul(p, q, true, false), row, random(1, 4));
+    binary((p, q) -> Ops.matmul(p, q, false, true), random(1, 4), random(16, 4));
+    binary(Ops::matmul, random(5, 1), random(1, 3));
+  }
+
+  @Test
+  void fusedCrossEntropiesMatchFloat64InValueAndGradient() {
+    Tensor logits = Ops.multiply(random(6, 5), 20.0); // far-apart logits
+    Tensor labels = Tensor.ofLongs(new long[] {0, 4, 2, 2, 1, 3});
+    Tensor dist = Ops.softmax(random(6, 5));
+    binary((z, a) -> Ops.softmaxCrossEntropyWithLogits(z, a), dist, logits);
+    assertClose(Ops.sparseSoftmaxCrossEntropyWithLogits(labels, f64(logits)),
+        Ops.sparseSoftmaxCrossEntropyWithLogits(labels, logits));
+    for (boolean sparse : new boolean[] {true, false}) {
+      Tensor[] g32 = crossEntropyGradients(sparse, labels, dist, logits);
+      Tensor[] g64 = crossEntropyGradients(sparse, labels, f64(dist), f64(logits));
+      assertClose(g64[0], g32[0]);
+      if (!sparse) {
+        assertClose(g64[1], g32[1]);
+      }
+    }
+  }
+
+  private static Tensor[] crossEntropyGradients(boolean sparse, Tensor ids, Tensor dist, Tensor logits) {
+    Variable a = new Variable(logits);
+    Variable z = new Variable(dist);
+    try (GradientTape tape = new GradientTape()) {
+      Tensor per = sparse ? Ops.sparseSoftmaxCrossEntropyWithLogits(ids, a) : Ops.softmaxCrossEntropyWithLogits(z, a);
+      Tensor loss = Ops.reduceSum(Ops.multiply(per, Tensor.of(new float[] {1, 2, 3, 4, 5, 6}).cast(a.dtype())));
+      List<Tensor> g = tape.gradient(loss, List.of(a, z));
+      return g.toArray(new Tensor[0]);
+    }
+  }
+
+  @Test
+  void trainingGradientsInFloat32MatchFloat64() {
+    Tensor x = random(8, 6);
+    Tensor[] g32 = denseGradients(x, random(6, 4), random(4));
+    Tensor[] g64 = denseGradients(f64(x), f64(Tensor.fromINDArray(lastW)), f64(Tensor.fromINDArray(lastB)));
+    for (int i = 0; i < g32.length; i++) {
+      assertClose(g64[i], g32[i]);
+    }
+  }
+
+  private static INDArray lastW;
+  private static INDArray lastB;
+
+  private static Tensor[] denseGradients(Tensor x, Tensor w0, Tensor b0) {
+    lastW = w0.toINDArray();
+    lastB = b0.toINDArray();
+    Variable w = new Variable(w0);
+    Variable b = new Variable(b0);
+    try (GradientTape tape = new GradientTape()) {
+      Tensor h = Ops.relu(Ops.biasAdd(Ops.matmul(x, w), b));
+      Tensor loss = Ops.divide(Ops.reduceSum(Ops.square(h)), 8.0);
+      return tape.gradient(loss, List.of(w, b)).toArray(new Tensor[0]);
+    }
+  }
+
+  @Test
+  void scopesRecycleMemoryAndReleasedTensorsSayWhy() {
+    Tensor a = random(4, 3);
+    Tensor b = random(3, 2);
+    INDArray first;
+    Tensor escaped;
+    try (TensorScope scope = TensorScope.open()) {
+      escaped = Ops.matmul(a, b);
+      first = escaped.array();
+    }
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> Ops.add(escaped, 1.0));
+    assertTrue(e.getMessage().contains("released"), e.getMessage());
+    assertTrue(escaped.toString().contains("<released>"));
+    try (TensorScope scope = TensorScope.open()) {
+      Tensor again = Ops.matmul(a, b);
+      assertSame(first, again.array(), "the released array serves the next product of the same shape");
+      Tensor other = Ops.matmul(a, b);
+      assertNotSame(again.array(), other.array(), "a pooled array is handed out once");
+      assertArrayEquals(Nd4j.gemm(a.array(), b.array(), false, false).data().asFloat(), other.toFloatArray(), 0f);
+    }
+  }
+
+  @Test
+  void backwardPassFlushesSubnormalsAsTensorFlowDoes() {
+    Variable x = new Variable(Tensor.of(new float[] {1e-20f}));
+    Tensor g;
+    try (GradientTape tape = new GradientTape()) {
+      g = tape.gradient(Ops.multiply(Ops.multiply(x, 1e-20), 1e-20), x);
+    }
+    if (System.getProperty("os.name").startsWith("Linux") && System.getProperty("os.arch").equals("amd64")) {
+      assertTrue(Denormals.enabled(), "flushing is available on Linux x86-64");
+    }
+    float expected = Denormals.enabled() ? 0f : 1e-40f; // 1e-40 is below float32's smallest normal
+    assertEquals(expected, g.toFloatArray()[0], 0f);
+    assertTrue(Float.MIN_NORMAL / nonConstant(4f) > 0f, "the caller's mode is restored after the pass");
+  }
+
+  private static float nonConstant(float v) {
+    return Float.parseFloat(Float.toString(v));
+  }
+}
