@@ -1,5 +1,6 @@
 package dev.tapekit.core;
 
+import dev.tapekit.core.kernels.ConvNhwc;
 import java.util.Arrays;
 import java.util.Locale;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -81,6 +82,12 @@ abstract class ConvOps extends NnOps {
 
     boolean cropped() {
       return cropH != inH || cropW != inW;
+    }
+
+    /** This geometry for tapekit's own float32 kernels, which take TensorFlow's padding directly. */
+    ConvNhwc.Window window(long[] inShape) {
+      return new ConvNhwc.Window(Math.toIntExact(inShape[0]), (int) inH, (int) inW, Math.toIntExact(inShape[3]), kh, kw,
+          sh, sw, dh, dw, (int) padTop, (int) padLeft, (int) outH, (int) outW);
     }
 
     int[] convArgs() {
@@ -176,6 +183,10 @@ abstract class ConvOps extends NnOps {
     ConvCall c = new ConvCall(op, x.shape(), w.shape(), strides, padding, dilations);
     sameDType(op, x, w);
     requireFloating(op, x);
+    if (ConvNhwc.applies(x.array(), w.array())) {
+      Tensor out = wrap(ConvNhwc.conv2d(x.array(), w.array(), c.geo.window(c.inShape)));
+      return record1(op, out, g -> conv2dGrads(x, w, g, c), x, w);
+    }
     if (c.geo.cropped()) {
       return conv2d(cropInput(x, c.geo), w, c.strides, padding, c.dilations);
     }
@@ -191,6 +202,15 @@ abstract class ConvOps extends NnOps {
   /** Conv2D's gradients from one fused conv2d_bp call, each recorded as its own backprop op. */
   private static Tensor[] conv2dGrads(Tensor x, Tensor w, Tensor g, ConvCall c) {
     c.checkOutBackprop("Conv2D gradient", g);
+    if (ConvNhwc.applies(x.array(), w.array(), g.array())) {
+      ConvNhwc.Window win = c.geo.window(c.inShape);
+      Tensor dx = GradFn.needs(0)
+          ? recordBackpropInput(wrap(ConvNhwc.backpropInput(w.array(), g.array(), win)), x.shape(), w, g, c) : null;
+      Tensor dw = GradFn.needs(1)
+          ? recordBackpropFilter(wrap(ConvNhwc.backpropFilter(x.array(), g.array(), win, w.shape())), x, w.shape(), g, c)
+          : null;
+      return new Tensor[] {dx, dw};
+    }
     INDArray[] r = execAll("conv2d_bp", new INDArray[] {x.array(), w.array(), g.array()}, c.geo.convArgs());
     // conv2d_bp computes both; only the ones the tape needs are recorded (the input of a first layer is data)
     Tensor dx = GradFn.needs(0) ? recordBackpropInput(wrap(r[0]), x.shape(), w, g, c) : null;
@@ -213,6 +233,10 @@ abstract class ConvOps extends NnOps {
     sameDType(op, w, g);
     requireFloating(op, w);
     c.checkOutBackprop(op, g);
+    if (ConvNhwc.applies(w.array(), g.array())) {
+      return recordBackpropInput(wrap(ConvNhwc.backpropInput(w.array(), g.array(), c.geo.window(c.inShape))),
+          c.inShape, w, g, c);
+    }
     if (c.geo.cropped()) {
       return padToInput(conv2dBackpropInput(cropShape(c.inShape, c.geo), w, g, c.strides, padding, c.dilations),
           c.geo);
@@ -245,6 +269,10 @@ abstract class ConvOps extends NnOps {
     sameDType(op, x, g);
     requireFloating(op, x);
     c.checkOutBackprop(op, g);
+    if (ConvNhwc.applies(x.array(), g.array())) {
+      return recordBackpropFilter(wrap(ConvNhwc.backpropFilter(x.array(), g.array(), c.geo.window(c.inShape), c.wShape)),
+          x, c.wShape, g, c);
+    }
     if (c.geo.cropped()) {
       return conv2dBackpropFilter(cropInput(x, c.geo), c.wShape, g, c.strides, padding, c.dilations);
     }
@@ -346,10 +374,14 @@ abstract class ConvOps extends NnOps {
     Tensor x = t(input);
     requireFloating(op, x);
     PoolCall p = new PoolCall(op, x.shape(), ksize, strides, padding);
-    if (p.geo.cropped()) {
+    Tensor out;
+    if (ConvNhwc.applies(x.array())) {
+      out = wrap(ConvNhwc.maxPool(x.array(), p.geo.window(p.inShape)));
+    } else if (p.geo.cropped()) {
       return maxPool2d(cropInput(x, p.geo), p.ksize, p.strides, padding);
+    } else {
+      out = wrap(exec("maxpool2d", new INDArray[] {x.array()}, p.geo.poolArgs(0), null, null));
     }
-    Tensor out = wrap(exec("maxpool2d", new INDArray[] {x.array()}, p.geo.poolArgs(0), null, null));
     return record1(op, out, g -> new Tensor[] {maxPool2dGrad(x, g, p.ksize, p.strides, p.padding)}, x);
   }
 
@@ -364,10 +396,14 @@ abstract class ConvOps extends NnOps {
     requireFloating(op, x);
     PoolCall p = new PoolCall(op, x.shape(), ksize, strides, padding);
     requireShape(op, "grad", g.shape(), p.outShape());
-    if (p.geo.cropped()) {
+    Tensor out;
+    if (ConvNhwc.applies(x.array(), g.array())) {
+      out = wrap(ConvNhwc.maxPoolGrad(x.array(), g.array(), p.geo.window(p.inShape)));
+    } else if (p.geo.cropped()) {
       return padToInput(maxPool2dGrad(cropInput(x, p.geo), g, p.ksize, p.strides, padding), p.geo);
+    } else {
+      out = wrap(exec("maxpool2d_bp", new INDArray[] {x.array(), g.array()}, p.geo.poolArgs(0), null, null));
     }
-    Tensor out = wrap(exec("maxpool2d_bp", new INDArray[] {x.array(), g.array()}, p.geo.poolArgs(0), null, null));
     // as TensorFlow: piecewise constant in the input, linear in grad with MaxPoolGradGrad as transpose
     return record1(op, out, u -> new Tensor[] {zerosLike(x),
         maxPool2dGradGrad(x, u, p.ksize, p.strides, p.padding)}, x, g);

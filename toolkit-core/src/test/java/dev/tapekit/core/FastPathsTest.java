@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tapekit.core.backend.Denormals;
-import dev.tapekit.core.kernels.Elementwise;
 import java.util.List;
 import java.util.Random;
 import java.util.function.BinaryOperator;
@@ -44,12 +43,16 @@ class FastPathsTest {
 
   /** float32 result against the float64 one, to float32 precision. */
   private static void assertClose(Tensor expected64, Tensor actual32) {
+    assertClose(expected64, actual32, 1e-5);
+  }
+
+  private static void assertClose(Tensor expected64, Tensor actual32, double relative) {
     assertEquals(DType.FLOAT32, actual32.dtype());
     assertArrayEquals(expected64.shape(), actual32.shape());
     double[] e = expected64.toDoubleArray();
     double[] a = actual32.toDoubleArray();
     for (int i = 0; i < e.length; i++) {
-      assertEquals(e[i], a[i], 1e-5 * Math.max(1, Math.abs(e[i])), "element " + i);
+      assertEquals(e[i], a[i], relative * Math.max(1, Math.abs(e[i])), "element " + i);
     }
   }
 
@@ -62,12 +65,12 @@ class FastPathsTest {
   }
 
   @Test
-  void elementwiseOpsMatchFloat64OnBothSidesOfTheSizeLimit() {
-    for (long rows : new long[] {7, Elementwise.LIMIT / 16 + 5}) { // Java kernels, then ND4J's
-      Tensor x = random(rows, 16);
-      Tensor y = random(rows, 16);
+  void elementwiseOpsMatchFloat64InOneChunkAndInMany() {
+    for (long[] shape : new long[][] {{7, 16}, {3100, 24}, {2, 40000}}) { // 1 chunk, several, rows > a chunk
+      Tensor x = random(shape);
+      Tensor y = random(shape);
       Tensor s = random();
-      Tensor bias = random(16);
+      Tensor bias = random(shape[1]);
       unary(Ops::relu, x);
       binary(Ops::biasAdd, x, bias);
       binary(Ops::reluGrad, y, x);
@@ -107,6 +110,52 @@ class FastPathsTest {
     binary((p, q) -> Ops.matmul(p, q, true, false), row, random(1, 4));
     binary((p, q) -> Ops.matmul(p, q, false, true), random(1, 4), random(16, 4));
     binary(Ops::matmul, random(5, 1), random(1, 3));
+  }
+
+  @Test
+  void convolutionAndPoolingKernelsMatchFloat64ForEveryGeometry() {
+    Object[][] cases = { // input h, w, kernel, stride, dilation, padding
+        {7, 7, 3, 1, 1, "VALID"}, {8, 6, 3, 2, 1, "SAME"}, {9, 9, 3, 1, 2, "SAME"}, {5, 6, 1, 1, 1, "VALID"},
+        {6, 7, 2, 3, 1, "SAME"}, {10, 8, 5, 2, 1, "VALID"}};
+    for (Object[] c : cases) {
+      int h = (int) c[0], w = (int) c[1], k = (int) c[2], st = (int) c[3], dil = (int) c[4];
+      String pad = (String) c[5];
+      String where = java.util.Arrays.toString(c);
+      Tensor x = random(2, h, w, 3);
+      Tensor f = random(k, k, 3, 4);
+      int[] strides = {st, st};
+      int[] dilations = {dil, dil};
+      Tensor y32 = Ops.conv2d(x, f, strides, pad, dilations);
+      assertClose(Ops.conv2d(f64(x), f64(f), strides, pad, dilations), y32);
+      Tensor up = random(y32.shape());
+      assertClose(Ops.conv2dBackpropInput(x.shape(), f64(f), f64(up), strides, pad, dilations),
+          Ops.conv2dBackpropInput(x.shape(), f, up, strides, pad, dilations));
+      assertClose(Ops.conv2dBackpropFilter(f64(x), f.shape(), f64(up), strides, pad, dilations),
+          Ops.conv2dBackpropFilter(x, f.shape(), up, strides, pad, dilations));
+      Tensor[] g32 = convGradients(x, f, strides, pad, dilations);
+      Tensor[] g64 = convGradients(f64(x), f64(f), strides, pad, dilations);
+      // the upstream y * cos(y) + sin(y) is itself rounded to float32 here
+      assertClose(g64[0], g32[0], 1e-4);
+      assertClose(g64[1], g32[1], 1e-4);
+      if (dil == 1) {
+        int[] ks = {k, k};
+        Tensor p32 = Ops.maxPool2d(x, ks, strides, pad);
+        assertClose(Ops.maxPool2d(f64(x), ks, strides, pad), p32);
+        Tensor pu = random(p32.shape());
+        assertClose(Ops.maxPool2dGrad(f64(x), f64(pu), ks, strides, pad), Ops.maxPool2dGrad(x, pu, ks, strides, pad));
+      }
+      assertEquals(4, y32.shape()[3], where);
+    }
+  }
+
+  private static Tensor[] convGradients(Tensor x0, Tensor f0, int[] strides, String pad, int[] dilations) {
+    Variable x = new Variable(x0);
+    Variable f = new Variable(f0);
+    try (GradientTape tape = new GradientTape()) {
+      Tensor y = Ops.conv2d(x, f, strides, pad, dilations);
+      Tensor loss = Ops.reduceSum(Ops.multiply(y, Ops.cast(Ops.sin(Ops.cast(y, DType.FLOAT64)), y.dtype())));
+      return tape.gradient(loss, List.of(x, f)).toArray(new Tensor[0]);
+    }
   }
 
   @Test

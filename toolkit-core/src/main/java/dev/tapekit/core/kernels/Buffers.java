@@ -68,7 +68,7 @@ public final class Buffers {
   public static INDArray filled(long[] shape, double value, DataType dtype) {
     INDArray out = ArrayPool.take(dtype, shape);
     long n = out.length();
-    if (n > Elementwise.LIMIT || (dtype != DataType.FLOAT && dtype != DataType.DOUBLE)) {
+    if (n > 1 << 16 || (dtype != DataType.FLOAT && dtype != DataType.DOUBLE)) {
       return out.assign(value); // one ND4J op
     }
     if (dtype == DataType.FLOAT) {
@@ -81,5 +81,12 @@ public final class Buffers {
       new DoublePointer(out.data().addressPointer()).put(d, 0, d.length);
     }
     return out;
+  }
+
+  /** All elements of a float32 array, row-major, in a new Java array (one memcpy when dense). */
+  public static float[] floats(INDArray a) {
+    INDArray d = dense(a) ? a : a.dup('c');
+    float[] out = new float[(int) d.length()];
+    return read(d, out);
   }
 }

@@ -1,25 +1,31 @@
 package dev.tapekit.core.kernels;
 
+import java.util.Arrays;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.IntPointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Small float32 element-wise ops as Java loops over heap copies.
+ * float32 element-wise ops as Java loops over heap chunks of ND4J's off-heap arrays.
  *
- * <p>NOTE: an ND4J op costs 10-25 us per call whatever its size (op objects, shape calculation, JNI);
- * copying a dense float32 array to the heap and back is one JNI memcpy each way, and the JIT
- * vectorises the loops in between. Measured on the development VM, below about 64k elements this is
- * the cheaper way (docs/benchmarks.md); larger arrays stay with ND4J's multithreaded kernels.
+ * <p>NOTE: an ND4J op costs 10-25 us per call whatever its size (op objects, shape calculation, JNI), and
+ * several of libnd4j's (relu_bp, reductions along leading axes) run scalar std::function lambdas. Here
+ * each array is copied chunk by chunk (one JNI memcpy per chunk) into L2-sized heap arrays, where the
+ * JIT vectorises the loops, and the result copied back: measured cheaper at every size on the
+ * development VM (docs/benchmarks.md). The chunking keeps memory use fixed for any array size.
  */
 public final class Elementwise {
   private Elementwise() {}
 
-  /** Arrays up to this many elements take the Java path. */
-  public static final long LIMIT = 1 << 16;
+  /** Elements per chunk (64 KB of floats per array). */
+  static final int CHUNK = 1 << 14;
+  /** Arrays up to this many elements take the Java path (int indexing). */
+  public static final long LIMIT = Integer.MAX_VALUE / 2;
 
   private static final ThreadLocal<float[][]> SCRATCH =
-      ThreadLocal.withInitial(() -> new float[][] {new float[(int) LIMIT], new float[(int) LIMIT]});
+      ThreadLocal.withInitial(() -> new float[][] {new float[CHUNK], new float[CHUNK]});
 
-  /** True when every array given is a dense float32 array small enough for these loops. */
+  /** True when every array given is a dense float32 array these loops handle. */
   public static boolean applies(INDArray... arrays) {
     for (INDArray a : arrays) {
       if (!Buffers.smallFloats(a, LIMIT)) {
@@ -29,109 +35,202 @@ public final class Elementwise {
     return true;
   }
 
-  /** {@code value + bias} with {@code bias} repeated along the last axis. */
-  public static INDArray addBias(INDArray value, INDArray bias) {
-    float[][] s = SCRATCH.get();
-    float[] v = Buffers.read(value, s[0]);
-    float[] b = Buffers.read(bias, s[1]);
-    int n = (int) value.length();
-    int cols = (int) bias.length();
-    for (int start = 0; start < n; start += cols) {
-      for (int j = 0; j < cols; j++) {
-        v[start + j] += b[j];
-      }
-    }
-    return Buffers.write(v, value.shape());
+  /**
+   * True when {@link #binary} handles the pair: both dense float32, of the same shape or one of them a
+   * single element.
+   */
+  public static boolean appliesToPair(INDArray a, INDArray b) {
+    return applies(a, b) && (a.length() == 1 || b.length() == 1 || Arrays.equals(a.shape(), b.shape()));
   }
 
-  /** Sums of {@code g} over all axes but the last: the gradient of a bias. */
+  private static FloatPointer at(INDArray a) {
+    return new FloatPointer(a.data().addressPointer());
+  }
+
+  private static void read(FloatPointer p, long start, float[] into, int len) {
+    p.position(start).get(into, 0, len);
+  }
+
+  private static void write(FloatPointer p, long start, float[] from, int len) {
+    p.position(start).put(from, 0, len);
+  }
+
+  /** A chunk length holding whole rows of {@code cols} elements. */
+  private static int rowChunk(int cols) {
+    return cols >= CHUNK ? cols : CHUNK / cols * cols;
+  }
+
+  /** {@code value + bias} with {@code bias} repeated along the last axis. */
+  public static INDArray addBias(INDArray value, INDArray bias) {
+    int cols = (int) bias.length();
+    float[] b = Buffers.floats(bias);
+    INDArray out = ArrayPool.take(value.dataType(), value.shape());
+    FloatPointer in = at(value), o = at(out);
+    long n = value.length();
+    int step = rowChunk(cols);
+    float[] v = cols > CHUNK ? new float[cols] : SCRATCH.get()[0];
+    for (long start = 0; start < n; start += step) {
+      int len = (int) Math.min(step, n - start);
+      read(in, start, v, len);
+      for (int row = 0; row < len; row += cols) {
+        for (int j = 0; j < cols; j++) {
+          v[row + j] += b[j];
+        }
+      }
+      write(o, start, v, len);
+    }
+    return out;
+  }
+
+  /** Sums of {@code g} over all axes but the last (a bias gradient), accumulated per chunk in double. */
   public static INDArray sumToLastAxis(INDArray g, long[] shape) {
-    float[][] s = SCRATCH.get();
-    float[] x = Buffers.read(g, s[0]);
-    int n = (int) g.length();
     int cols = (int) g.size(g.rank() - 1);
-    float[] sums = s[1];
-    java.util.Arrays.fill(sums, 0, cols, 0f);
-    for (int start = 0; start < n; start += cols) {
+    FloatPointer in = at(g);
+    long n = g.length();
+    int step = rowChunk(cols);
+    float[] x = cols > CHUNK ? new float[cols] : SCRATCH.get()[0];
+    float[] part = new float[cols];
+    double[] sums = new double[cols];
+    for (long start = 0; start < n; start += step) {
+      int len = (int) Math.min(step, n - start);
+      read(in, start, x, len);
+      Arrays.fill(part, 0f);
+      for (int row = 0; row < len; row += cols) {
+        for (int j = 0; j < cols; j++) {
+          part[j] += x[row + j];
+        }
+      }
       for (int j = 0; j < cols; j++) {
-        sums[j] += x[start + j];
+        sums[j] += part[j];
       }
     }
-    return Buffers.write(sums, shape);
+    float[] out = new float[cols];
+    for (int j = 0; j < cols; j++) {
+      out[j] = (float) sums[j];
+    }
+    return Buffers.write(out, shape);
   }
 
   /** max(x, 0). */
   public static INDArray relu(INDArray x) {
-    float[] v = Buffers.read(x, SCRATCH.get()[0]);
-    for (int i = 0, n = (int) x.length(); i < n; i++) {
-      v[i] = Math.max(v[i], 0f);
+    INDArray out = ArrayPool.take(x.dataType(), x.shape());
+    FloatPointer in = at(x), o = at(out);
+    float[] v = SCRATCH.get()[0];
+    long n = x.length();
+    for (long start = 0; start < n; start += CHUNK) {
+      int len = (int) Math.min(CHUNK, n - start);
+      read(in, start, v, len);
+      for (int i = 0; i < len; i++) {
+        v[i] = Math.max(v[i], 0f);
+      }
+      write(o, start, v, len);
     }
-    return Buffers.write(v, x.shape());
+    return out;
   }
 
   /** {@code gradients} where {@code features > 0}, else 0 (TensorFlow's ReluGrad). */
   public static INDArray reluGrad(INDArray gradients, INDArray features) {
-    float[][] s = SCRATCH.get();
-    float[] g = Buffers.read(gradients, s[0]);
-    float[] f = Buffers.read(features, s[1]);
-    for (int i = 0, n = (int) gradients.length(); i < n; i++) {
-      g[i] = f[i] > 0f ? g[i] : 0f;
+    INDArray out = ArrayPool.take(gradients.dataType(), gradients.shape());
+    IntPointer gp = bits(gradients), fp = bits(features), o = bits(out);
+    int[][] s = BITS.get();
+    int[] g = s[0], f = s[1];
+    long n = gradients.length();
+    for (long start = 0; start < n; start += CHUNK) {
+      int len = (int) Math.min(CHUNK, n - start);
+      gp.position(start).get(g, 0, len);
+      fp.position(start).get(f, 0, len);
+      // NOTE: on the float bits, f > 0 is "bits > 0" (sign clear, not +0); a ternary on floats compiles to
+      // a branch per element (~3 ns with random signs), these integer masks to vector code (~0.15 ns).
+      for (int i = 0; i < len; i++) {
+        int b = f[i];
+        g[i] &= ~((b - 1) >> 31) & ~(b >> 31);
+      }
+      o.position(start).put(g, 0, len);
     }
-    return Buffers.write(g, gradients.shape());
+    return out;
   }
 
-  /** {@code scale * sum(x)} over every element, accumulated in double, as an array of {@code shape}. */
+  private static final ThreadLocal<int[][]> BITS =
+      ThreadLocal.withInitial(() -> new int[][] {new int[CHUNK], new int[CHUNK]});
+
+  private static IntPointer bits(INDArray a) {
+    return new IntPointer(a.data().addressPointer());
+  }
+
+  /** {@code scale * sum(x)} over every element, accumulated per chunk in double. */
   public static INDArray total(INDArray x, double scale, long[] shape) {
-    float[] v = Buffers.read(x, SCRATCH.get()[0]);
+    FloatPointer in = at(x);
+    float[] v = SCRATCH.get()[0];
+    long n = x.length();
     double sum = 0;
-    for (int i = 0, n = (int) x.length(); i < n; i++) {
-      sum += v[i];
+    for (long start = 0; start < n; start += CHUNK) {
+      int len = (int) Math.min(CHUNK, n - start);
+      read(in, start, v, len);
+      for (int i = 0; i < len; i++) {
+        sum += v[i];
+      }
     }
-    float[] out = SCRATCH.get()[1];
-    out[0] = (float) (sum * scale);
-    return Buffers.write(out, shape);
-  }
-
-  /**
-   * True when {@link #binary} handles the pair: both small dense float32, of the same shape or one of
-   * them a single element.
-   */
-  public static boolean appliesToPair(INDArray a, INDArray b) {
-    return applies(a, b) && (a.length() == 1 || b.length() == 1 || java.util.Arrays.equals(a.shape(), b.shape()));
+    return Buffers.write(new float[] {(float) (sum * scale)}, shape);
   }
 
   /** {@code a op b} for op one of + - * /, broadcasting a one-element operand (see appliesToPair). */
   public static INDArray binary(char op, INDArray a, INDArray b, long[] shape) {
+    INDArray out = ArrayPool.take(a.dataType(), shape);
+    FloatPointer o = at(out);
+    long n = out.length();
     float[][] s = SCRATCH.get();
-    float[] x = Buffers.read(a, s[0]);
-    float[] y = Buffers.read(b, s[1]);
-    int n = (int) Math.max(a.length(), b.length());
+    float[] x = s[0], y = s[1];
     if (a.length() == n && b.length() == n) {
-      switch (op) {
-        case '+' -> { for (int i = 0; i < n; i++) x[i] += y[i]; }
-        case '-' -> { for (int i = 0; i < n; i++) x[i] -= y[i]; }
-        case '*' -> { for (int i = 0; i < n; i++) x[i] *= y[i]; }
-        default -> { for (int i = 0; i < n; i++) x[i] /= y[i]; }
+      FloatPointer ap = at(a), bp = at(b);
+      for (long start = 0; start < n; start += CHUNK) {
+        int len = (int) Math.min(CHUNK, n - start);
+        read(ap, start, x, len);
+        read(bp, start, y, len);
+        pairs(op, x, y, len);
+        write(o, start, x, len);
       }
-      return Buffers.write(x, shape);
+      return out;
     }
-    if (b.length() == 1) {
-      float c = y[0];
-      switch (op) {
-        case '+' -> { for (int i = 0; i < n; i++) x[i] += c; }
-        case '-' -> { for (int i = 0; i < n; i++) x[i] -= c; }
-        case '*' -> { for (int i = 0; i < n; i++) x[i] *= c; }
-        default -> { for (int i = 0; i < n; i++) x[i] /= c; }
+    boolean scalarRight = b.length() == 1;
+    float c = scalarRight ? b.getFloat(0) : a.getFloat(0);
+    FloatPointer vp = at(scalarRight ? a : b);
+    for (long start = 0; start < n; start += CHUNK) {
+      int len = (int) Math.min(CHUNK, n - start);
+      read(vp, start, x, len);
+      if (scalarRight) {
+        withRight(op, x, c, len);
+      } else {
+        withLeft(op, c, x, len);
       }
-      return Buffers.write(x, shape);
+      write(o, start, x, len);
     }
-    float c = x[0];
+    return out;
+  }
+
+  private static void pairs(char op, float[] x, float[] y, int n) {
+    switch (op) {
+      case '+' -> { for (int i = 0; i < n; i++) x[i] += y[i]; }
+      case '-' -> { for (int i = 0; i < n; i++) x[i] -= y[i]; }
+      case '*' -> { for (int i = 0; i < n; i++) x[i] *= y[i]; }
+      default -> { for (int i = 0; i < n; i++) x[i] /= y[i]; }
+    }
+  }
+
+  private static void withRight(char op, float[] x, float c, int n) {
+    switch (op) {
+      case '+' -> { for (int i = 0; i < n; i++) x[i] += c; }
+      case '-' -> { for (int i = 0; i < n; i++) x[i] -= c; }
+      case '*' -> { for (int i = 0; i < n; i++) x[i] *= c; }
+      default -> { for (int i = 0; i < n; i++) x[i] /= c; }
+    }
+  }
+
+  private static void withLeft(char op, float c, float[] y, int n) {
     switch (op) {
       case '+' -> { for (int i = 0; i < n; i++) y[i] = c + y[i]; }
       case '-' -> { for (int i = 0; i < n; i++) y[i] = c - y[i]; }
       case '*' -> { for (int i = 0; i < n; i++) y[i] = c * y[i]; }
       default -> { for (int i = 0; i < n; i++) y[i] = c / y[i]; }
     }
-    return Buffers.write(y, shape);
   }
 }
