@@ -1,5 +1,6 @@
 package dev.tapekit.core;
 
+import dev.tapekit.core.kernels.Buffers;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -31,12 +32,20 @@ abstract class ArrayOps extends ReductionOps {
 
   /** Zeros with x's shape and dtype. */
   public static Tensor zerosLike(TensorLike x) {
-    return wrap(Nd4j.zeros(x.dtype().nd4j(), x.shape()));
+    return filledLike(x, 0.0);
   }
 
   /** Ones with x's shape and dtype. */
   public static Tensor onesLike(TensorLike x) {
-    return wrap(Nd4j.ones(x.dtype().nd4j(), x.shape()));
+    return filledLike(x, 1.0);
+  }
+
+  /** A constant of x's shape and dtype; floating ones come from the step's array pool. */
+  private static Tensor filledLike(TensorLike x, double value) {
+    if (x.dtype().isFloating()) {
+      return wrap(Buffers.filled(x.shape(), value, x.dtype().nd4j()));
+    }
+    return wrap(value == 0.0 ? Nd4j.zeros(x.dtype().nd4j(), x.shape()) : Nd4j.ones(x.dtype().nd4j(), x.shape()));
   }
 
   /** Changes the dtype; gradients flow between floating types only. */

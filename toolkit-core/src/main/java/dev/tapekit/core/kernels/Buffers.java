@@ -66,6 +66,11 @@ public final class Buffers {
 
   /** An array of {@code shape} with every element {@code value}. */
   public static INDArray filled(long[] shape, double value, DataType dtype) {
+    for (long d : shape) {
+      if (d == 0) {
+        return Nd4j.create(dtype, shape);
+      }
+    }
     INDArray out = ArrayPool.take(dtype, shape);
     long n = out.length();
     if (n > 1 << 16 || (dtype != DataType.FLOAT && dtype != DataType.DOUBLE)) {
