@@ -150,31 +150,23 @@ public final class ConvNhwc {
    */
   private static void pool(float[] xs, Window g, float[] out, int[] arg) {
     int c = g.c();
-    int pooled = g.n() * g.outH() * g.outW() * c;
-    Arrays.fill(out, 0, pooled, Float.NEGATIVE_INFINITY);
+    int pixels = g.n() * g.rowsPerImage();
+    int cells = g.kh() * g.kw();
+    Arrays.fill(out, 0, pixels * c, Float.NEGATIVE_INFINITY);
     if (arg != null) {
-      Arrays.fill(arg, 0, pooled, -1);
+      Arrays.fill(arg, 0, pixels * c, -1);
     }
-    for (int n = 0, k = 0; n < g.n(); n++) {
-      for (int r = 0; r < g.outH(); r++) {
-        for (int q = 0; q < g.outW(); q++, k += c) {
-          for (int i = 0; i < g.kh(); i++) {
-            int y = r * g.sh() - g.padTop() + i * g.dh();
-            if (y < 0 || y >= g.h()) {
-              continue;
-            }
-            for (int j = 0; j < g.kw(); j++) {
-              int xw = q * g.sw() - g.padLeft() + j * g.dw();
-              if (xw >= 0 && xw < g.w()) {
-                int src = ((n * g.h() + y) * g.w() + xw) * c;
-                if (arg == null) {
-                  maxInto(out, k, xs, src, c);
-                } else {
-                  argMaxInto(out, arg, k, xs, src, c);
-                }
-              }
-            }
-          }
+    int[] offsets = cellOffsets(g, 0, pixels, null);
+    for (int pixel = 0, k = 0; pixel < pixels; pixel++, k += c) {
+      for (int cell = 0; cell < cells; cell++) {
+        int src = offsets[pixel * cells + cell];
+        if (src < 0) {
+          continue;
+        }
+        if (arg == null) {
+          maxInto(out, k, xs, src, c);
+        } else {
+          argMaxInto(out, arg, k, xs, src, c);
         }
       }
     }
@@ -194,6 +186,31 @@ public final class ConvNhwc {
         arg[k + ch] = src + ch;
       }
     }
+  }
+
+  /**
+   * The input offset of every window cell of output pixels {@code first .. first + rows - 1}, row-major
+   * over (pixel, kernel row, kernel column), or -1 where the cell falls in the padding. The one place the
+   * window geometry is spelled out; im2col, col2im and pooling all walk this table.
+   */
+  private static int[] cellOffsets(Window g, int first, int rows, int[] into) {
+    int cells = g.kh() * g.kw();
+    int[] t = into != null && into.length >= rows * cells ? into : new int[rows * cells];
+    for (int row = 0, k = 0; row < rows; row++) {
+      int pixel = first + row;
+      int n = pixel / g.rowsPerImage();
+      int rem = pixel % g.rowsPerImage();
+      int r = rem / g.outW();
+      int q = rem % g.outW();
+      for (int i = 0; i < g.kh(); i++) {
+        int y = r * g.sh() - g.padTop() + i * g.dh();
+        for (int j = 0; j < g.kw(); j++, k++) {
+          int xw = q * g.sw() - g.padLeft() + j * g.dw();
+          t[k] = y < 0 || y >= g.h() || xw < 0 || xw >= g.w() ? -1 : ((n * g.h() + y) * g.w() + xw) * g.c();
+        }
+      }
+    }
+    return t;
   }
 
   private interface Block {
@@ -235,31 +252,24 @@ public final class ConvNhwc {
       return off.position(0);
     }
 
+    private int[] offsets;
+
     FloatPointer im2col(float[] xs, Window g, int firstRow, int rows) {
       int patch = g.patch();
+      int cells = g.kh() * g.kw();
+      int c = g.c();
       FloatPointer p = cols((long) rows * patch);
       float[] col = heap;
-      int c = g.c();
-      for (int row = 0; row < rows; row++) {
-        int pixel = firstRow + row;
-        int n = pixel / g.rowsPerImage();
-        int rem = pixel % g.rowsPerImage();
-        int r = rem / g.outW();
-        int q = rem % g.outW();
-        int base = row * patch;
-        for (int i = 0; i < g.kh(); i++) {
-          int y = r * g.sh() - g.padTop() + i * g.dh();
-          for (int j = 0; j < g.kw(); j++) {
-            int xw = q * g.sw() - g.padLeft() + j * g.dw();
-            int dst = base + (i * g.kw() + j) * c;
-            if (y < 0 || y >= g.h() || xw < 0 || xw >= g.w()) {
-              Arrays.fill(col, dst, dst + c, 0f);
-            } else if (c == 1) { // one channel (images): a call per element would cost more than the copy
-              col[dst] = xs[(n * g.h() + y) * g.w() + xw];
-            } else {
-              System.arraycopy(xs, ((n * g.h() + y) * g.w() + xw) * c, col, dst, c);
-            }
-          }
+      offsets = cellOffsets(g, firstRow, rows, offsets);
+      for (int k = 0, n = rows * cells; k < n; k++) {
+        int src = offsets[k];
+        int dst = k * c; // row * patch + cell * c
+        if (src < 0) {
+          Arrays.fill(col, dst, dst + c, 0f);
+        } else if (c == 1) { // one channel (images): a call per element would cost more than the copy
+          col[dst] = xs[src];
+        } else {
+          System.arraycopy(xs, src, col, dst, c);
         }
       }
       p.put(col, 0, rows * patch);
@@ -269,31 +279,16 @@ public final class ConvNhwc {
     /** Adds the block's patch gradients (in the off-heap block) to dx at their input positions. */
     void col2im(float[] dx, Window g, int firstRow, int rows) {
       int patch = g.patch();
+      int cells = g.kh() * g.kw();
+      int c = g.c();
       float[] col = heap;
       off.position(0).get(col, 0, rows * patch);
-      int c = g.c();
-      for (int row = 0; row < rows; row++) {
-        int pixel = firstRow + row;
-        int n = pixel / g.rowsPerImage();
-        int rem = pixel % g.rowsPerImage();
-        int r = rem / g.outW();
-        int q = rem % g.outW();
-        int base = row * patch;
-        for (int i = 0; i < g.kh(); i++) {
-          int y = r * g.sh() - g.padTop() + i * g.dh();
-          if (y < 0 || y >= g.h()) {
-            continue;
-          }
-          for (int j = 0; j < g.kw(); j++) {
-            int xw = q * g.sw() - g.padLeft() + j * g.dw();
-            if (xw < 0 || xw >= g.w()) {
-              continue;
-            }
-            int src = base + (i * g.kw() + j) * c;
-            int dst = ((n * g.h() + y) * g.w() + xw) * c;
-            for (int ch = 0; ch < c; ch++) {
-              dx[dst + ch] += col[src + ch];
-            }
+      offsets = cellOffsets(g, firstRow, rows, offsets);
+      for (int k = 0, n = rows * cells; k < n; k++) {
+        int dst = offsets[k];
+        if (dst >= 0) {
+          for (int ch = 0, src = k * c; ch < c; ch++) {
+            dx[dst + ch] += col[src + ch];
           }
         }
       }
