@@ -2,6 +2,7 @@ package dev.tapekit.core.kernels;
 
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.IntPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
@@ -93,5 +94,18 @@ public final class Buffers {
     INDArray d = dense(a) ? a : a.dup('c');
     float[] out = new float[(int) d.length()];
     return read(d, out);
+  }
+
+  /** The raw bits of a dense float32 array's elements, into {@code into}. */
+  public static int[] readBits(INDArray a, int[] into) {
+    new IntPointer(a.data().addressPointer()).get(into, 0, (int) a.length());
+    return into;
+  }
+
+  /** A float32 array of {@code shape} whose elements have the given raw bits. */
+  public static INDArray writeBits(int[] bits, long[] shape) {
+    INDArray out = ArrayPool.take(DataType.FLOAT, shape);
+    new IntPointer(out.data().addressPointer()).put(bits, 0, (int) out.length());
+    return out;
   }
 }
