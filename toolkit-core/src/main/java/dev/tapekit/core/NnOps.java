@@ -70,6 +70,34 @@ abstract class NnOps extends ArrayOps {
     return record1("BiasAdd", wrap(out), g -> new Tensor[] {g, biasGradient(g, b)}, v, b);
   }
 
+  /**
+   * {@code relu(biasAdd(value, bias))} as one op: the BiasAdd + Relu fusion TensorFlow's graph optimizer
+   * makes for Dense and Conv2D layers. One pass over the activation forward and one backward instead of
+   * two each; the same values and gradients as the two ops.
+   */
+  public static Tensor biasAddRelu(TensorLike value, TensorLike bias) {
+    Tensor v = t(value), b = t(bias);
+    if (b.rank() != 1 || v.rank() < 1 || v.shape()[v.rank() - 1] != b.shape()[0]) {
+      throw new IllegalArgumentException("BiasAddRelu: bias of shape " + Shapes.str(b.shape())
+          + " must be a vector matching the last dimension of value of shape " + Shapes.str(v.shape()));
+    }
+    sameDType("BiasAddRelu", v, b);
+    requireFloating("BiasAddRelu", v);
+    INDArray out = Elementwise.applies(v.array(), b.array())
+        ? Elementwise.addBiasRelu(v.array(), b.array())
+        : Transforms.relu(Nd4j.exec(new AddOp(v.array(), b.array()))[0], false);
+    Tensor y = wrap(out);
+    return record1("BiasAddRelu", y, g -> {
+      if (!Tapes.recording() && Elementwise.applies(g.array(), y.array())) { // first order: one pass
+        INDArray[] r = Elementwise.biasReluGrad(g.array(), y.array(), b.shape());
+        return new Tensor[] {wrap(r[0]), GradFn.needs(1) ? wrap(r[1]) : null};
+      }
+      // relu's mask from the output: y > 0 exactly where value + bias > 0
+      Tensor masked = reluGrad(g, y);
+      return new Tensor[] {masked, GradFn.needs(1) ? sumTo(masked, b.shape()) : null};
+    }, v, b);
+  }
+
   /** The sum of {@code g} over all axes but the last (TensorFlow's BiasAddGrad). */
   private static Tensor biasGradient(Tensor g, Tensor bias) {
     if (!GradFn.needs(1)) {

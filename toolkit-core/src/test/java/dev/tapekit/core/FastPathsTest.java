@@ -73,6 +73,7 @@ class FastPathsTest {
       Tensor bias = random(shape[1]);
       unary(Ops::relu, x);
       binary(Ops::biasAdd, x, bias);
+      binary(Ops::biasAddRelu, x, bias);
       binary(Ops::reluGrad, y, x);
       binary(Ops::add, x, y);
       binary(Ops::subtract, x, s);
@@ -184,6 +185,33 @@ class FastPathsTest {
       Tensor loss = Ops.reduceSum(Ops.multiply(per, Tensor.of(new float[] {1, 2, 3, 4, 5, 6}).cast(a.dtype())));
       List<Tensor> g = tape.gradient(loss, List.of(a, z));
       return g.toArray(new Tensor[0]);
+    }
+  }
+
+  @Test
+  void fusedBiasReluHasTheGradientsOfItsTwoOps() {
+    for (long[] shape : new long[][] {{5, 8}, {3000, 24}}) {
+      Tensor x = random(shape);
+      Tensor b = random(shape[1]);
+      Tensor up = random(shape);
+      Tensor[] fused = biasReluGradients(x, b, up, true);
+      Tensor[] apart = biasReluGradients(x, b, up, false);
+      assertArrayEquals(apart[0].toFloatArray(), fused[0].toFloatArray(), 0f);
+      assertArrayEquals(apart[1].toFloatArray(), fused[1].toFloatArray(), 1e-4f);
+      assertArrayEquals(apart[2].toFloatArray(), fused[2].toFloatArray(), 0f);
+      Tensor[] f64 = biasReluGradients(f64(x), f64(b), f64(up), true);
+      assertClose(f64[1], fused[1]);
+    }
+  }
+
+  private static Tensor[] biasReluGradients(Tensor x0, Tensor b0, Tensor up, boolean fused) {
+    Variable x = new Variable(x0);
+    Variable b = new Variable(b0);
+    try (GradientTape tape = new GradientTape()) {
+      Tensor y = fused ? Ops.biasAddRelu(x, b) : Ops.relu(Ops.biasAdd(x, b));
+      Tensor loss = Ops.reduceSum(Ops.multiply(y, up.cast(y.dtype())));
+      List<Tensor> g = tape.gradient(loss, List.of(x, b));
+      return new Tensor[] {g.get(0), g.get(1), y};
     }
   }
 

@@ -135,6 +135,9 @@ class OpTableTest {
       op("matmul", a -> Ops.add(Ops.matmul(x(a), y(a)), Ops.matmul(y(a), x(a), true, true)),
           in(-1, 1, 2, 3), in(-1, 1, 3, 2)),
       op("biasAdd", a -> Ops.biasAdd(x(a), y(a)), in(-1, 1, 2, 3), in(-1, 1, 3)),
+      // both sides of relu's kink, away from it: x + y > 0.2 and -x + y < -0.2
+      op("biasAddRelu", a -> Ops.add(Ops.biasAddRelu(x(a), y(a)), Ops.biasAddRelu(Ops.negative(x(a)), y(a))),
+          in(0.3, 1, 2, 3), in(-0.1, 0.1, 3)),
       // shapes
       op("identity", a -> Ops.identity(x(a)), in(-1, 1, 3)),
       op("cast", a -> Ops.cast(Ops.cast(x(a), DType.FLOAT32), DType.FLOAT64), in(-1, 1, 3)).firstOrderOnly().step(1e-2),

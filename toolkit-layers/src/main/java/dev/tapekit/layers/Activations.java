@@ -2,6 +2,7 @@ package dev.tapekit.layers;
 
 import dev.tapekit.core.Ops;
 import dev.tapekit.core.Tensor;
+import dev.tapekit.core.TensorLike;
 import java.util.function.UnaryOperator;
 
 /** Keras's activation functions by name ("relu", "softmax", ...); null or "linear" is the identity. */
@@ -38,5 +39,17 @@ public final class Activations {
   /** Applies {@code f} unless it is the identity (null). */
   public static Tensor apply(UnaryOperator<Tensor> f, Tensor x) {
     return f == null ? x : f.apply(x);
+  }
+
+  /**
+   * {@code f(y + bias)} for a layer's output ({@code bias} null when the layer has none). A relu after a
+   * bias is one fused op, as TensorFlow's graph optimizer fuses BiasAdd + Relu: one pass over the
+   * activation instead of two, forward and backward.
+   */
+  public static Tensor applyWithBias(String name, UnaryOperator<Tensor> f, Tensor y, TensorLike bias) {
+    if (bias != null && "relu".equals(name)) {
+      return Ops.biasAddRelu(y, bias);
+    }
+    return apply(f, bias == null ? y : Ops.biasAdd(y, bias));
   }
 }

@@ -115,11 +115,7 @@ public abstract class BaseConv extends Layer {
 
   @Override
   public Tensor call(Tensor inputs, boolean training) {
-    Tensor y = convolve(castInput(inputs));
-    if (useBias) {
-      y = Ops.biasAdd(y, bias);
-    }
-    return Activations.apply(act, y);
+    return Activations.applyWithBias(activation, act, convolve(castInput(inputs)), useBias ? bias : null);
   }
 
   /** Keras's conv_output_length. */

@@ -89,10 +89,7 @@ public final class Dense extends Layer {
       out[out.length - 1] = units;
       y = Ops.reshape(Ops.matmul(Ops.reshape(x, -1, s[s.length - 1]), kernel), out);
     }
-    if (useBias) {
-      y = Ops.biasAdd(y, bias);
-    }
-    return Activations.apply(act, y);
+    return Activations.applyWithBias(activation, act, y, useBias ? bias : null);
   }
 
   @Override

@@ -82,6 +82,69 @@ public final class Elementwise {
     return out;
   }
 
+  /** {@code max(value + bias, 0)} in one pass (bias repeated along the last axis). */
+  public static INDArray addBiasRelu(INDArray value, INDArray bias) {
+    int cols = (int) bias.length();
+    float[] b = Buffers.floats(bias);
+    INDArray out = ArrayPool.take(value.dataType(), value.shape());
+    FloatPointer in = at(value), o = at(out);
+    long n = value.length();
+    int step = rowChunk(cols);
+    float[] v = cols > CHUNK ? new float[cols] : SCRATCH.get()[0];
+    for (long start = 0; start < n; start += step) {
+      int len = (int) Math.min(step, n - start);
+      read(in, start, v, len);
+      for (int row = 0; row < len; row += cols) {
+        for (int j = 0; j < cols; j++) {
+          v[row + j] = Math.max(v[row + j] + b[j], 0f);
+        }
+      }
+      write(o, start, v, len);
+    }
+    return out;
+  }
+
+  /**
+   * The gradients of {@code relu(value + bias)} from its output in one pass: {@code upstream} where
+   * {@code output > 0} (for value) and that summed over all axes but the last (for bias).
+   */
+  public static INDArray[] biasReluGrad(INDArray upstream, INDArray output, long[] biasShape) {
+    int cols = (int) upstream.size(upstream.rank() - 1);
+    INDArray masked = ArrayPool.take(upstream.dataType(), upstream.shape());
+    IntPointer gp = bits(upstream), fp = bits(output), o = bits(masked);
+    long n = upstream.length();
+    int step = rowChunk(cols);
+    int[][] s = BITS.get();
+    int[] g = cols > CHUNK ? new int[cols] : s[0];
+    int[] f = cols > CHUNK ? new int[cols] : s[1];
+    float[] part = new float[cols];
+    double[] sums = new double[cols];
+    for (long start = 0; start < n; start += step) {
+      int len = (int) Math.min(step, n - start);
+      gp.position(start).get(g, 0, len);
+      fp.position(start).get(f, 0, len);
+      for (int i = 0; i < len; i++) { // as reluGrad: integer masks, vectorised
+        int b = f[i];
+        g[i] &= ~((b - 1) >> 31) & ~(b >> 31);
+      }
+      o.position(start).put(g, 0, len);
+      java.util.Arrays.fill(part, 0f);
+      for (int row = 0; row < len; row += cols) {
+        for (int j = 0; j < cols; j++) {
+          part[j] += Float.intBitsToFloat(g[row + j]);
+        }
+      }
+      for (int j = 0; j < cols; j++) {
+        sums[j] += part[j];
+      }
+    }
+    float[] total = new float[cols];
+    for (int j = 0; j < cols; j++) {
+      total[j] = (float) sums[j];
+    }
+    return new INDArray[] {masked, Buffers.write(total, biasShape)};
+  }
+
   /** Sums of {@code g} over all axes but the last (a bias gradient), accumulated per chunk in double. */
   public static INDArray sumToLastAxis(INDArray g, long[] shape) {
     int cols = (int) g.size(g.rank() - 1);
