@@ -50,6 +50,15 @@ abstract class AdamFamily extends BaseOptimizer {
 
   @Override
   void updateStep(Variable variable, INDArray g, Slots s, double lr, long step) {
+    if (!amsgrad && JavaKernels.walkable(variable.peek().array()) && JavaKernels.walkable(g)) {
+      // NOTE: float32 arrays: cheaper than libnd4j's adam_updater at every size (see JavaKernels); the
+      // moments stay on the heap between steps
+      double alpha = lr * Math.sqrt(1 - Math.pow(beta2, step)) / (1 - Math.pow(beta1, step));
+      float[] m = s.heap("momentum");
+      float[] v = s.heap("velocity");
+      variable.updateInPlace(w -> JavaKernels.adam(w, g, m, v, alpha, beta1, beta2, epsilon));
+      return;
+    }
     INDArray m = s.get("momentum");
     INDArray v = s.get("velocity");
     INDArray update = s.scratch(0);
@@ -57,12 +66,6 @@ abstract class AdamFamily extends BaseOptimizer {
     if (amsgrad) {
       INDArray vHat = s.get("velocity_hat");
       Nd4j.exec(new AmsGradUpdater(g, v, m, vHat, update, v, m, vHat, lr, beta1, beta2, epsilon, iteration));
-    } else if (JavaKernels.walkable(variable.peek().array()) && JavaKernels.walkable(g)
-        && JavaKernels.walkable(m) && JavaKernels.walkable(v)) {
-      // NOTE: float32 arrays: cheaper than libnd4j's adam_updater at every size (see JavaKernels)
-      double alpha = lr * Math.sqrt(1 - Math.pow(beta2, step)) / (1 - Math.pow(beta1, step));
-      variable.updateInPlace(w -> JavaKernels.adam(w, g, m, v, alpha, beta1, beta2, epsilon));
-      return;
     } else {
       Nd4j.exec(new AdamUpdater(g, v, m, update, v, m, lr, beta1, beta2, epsilon, iteration));
     }

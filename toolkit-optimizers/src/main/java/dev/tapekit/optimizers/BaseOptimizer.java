@@ -384,7 +384,9 @@ public abstract class BaseOptimizer implements Optimizer {
     Map<Variable, Map<String, Tensor>> out = new LinkedHashMap<>();
     for (Slots s : slotOrder) {
       Map<String, Tensor> m = new LinkedHashMap<>();
-      s.arrays.forEach((name, a) -> m.put(name, Tensor.fromINDArray(a.dup('c'))));
+      for (String name : s.names()) {
+        m.put(name, Tensor.fromINDArray(s.get(name).dup('c')));
+      }
       out.put(s.variable, m);
     }
     return new State(steps, out);

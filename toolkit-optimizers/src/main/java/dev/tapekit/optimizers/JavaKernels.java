@@ -24,8 +24,8 @@ final class JavaKernels {
    */
   private static final int CHUNK = 2048;
 
-  /** Per-thread heap chunks: g, w, m, v. */
-  private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[4][CHUNK]);
+  /** Per-thread heap chunks: g, w. */
+  private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][CHUNK]);
 
   /** True when the array is one contiguous float32 block this class can walk. */
   static boolean walkable(INDArray a) {
@@ -39,37 +39,33 @@ final class JavaKernels {
 
   /**
    * Keras's Adam in place, in float32 as Keras computes it: m += (g - m)(1 - b1); v += (g^2 - v)(1 - b2);
-   * w -= alpha m / (sqrt(v) + eps).
+   * w -= alpha m / (sqrt(v) + eps). The moments m and v are heap arrays kept by the optimizer.
    */
-  static void adam(INDArray w, INDArray g, INDArray m, INDArray v, double alpha, double beta1, double beta2,
+  static void adam(INDArray w, INDArray g, float[] m, float[] v, double alpha, double beta1, double beta2,
       double epsilon) {
     int n = (int) w.length();
     float[][] s = SCRATCH.get();
-    float[] gs = s[0], ws = s[1], ms = s[2], vs = s[3];
-    FloatBuffer gb = floats(g), wb = floats(w), mb = floats(m), vb = floats(v);
+    float[] gs = s[0], ws = s[1];
+    FloatBuffer gb = floats(g), wb = floats(w);
     float a = (float) alpha, c1 = (float) (1 - beta1), c2 = (float) (1 - beta2), eps = (float) epsilon;
     for (int start = 0; start < n; start += CHUNK) {
       int len = Math.min(CHUNK, n - start);
       gb.get(start, gs, 0, len);
       wb.get(start, ws, 0, len);
-      mb.get(start, ms, 0, len);
-      vb.get(start, vs, 0, len);
-      adamLoop(len, gs, ws, ms, vs, a, c1, c2, eps);
+      adamLoop(len, gs, ws, m, v, start, a, c1, c2, eps);
       wb.put(start, ws, 0, len);
-      mb.put(start, ms, 0, len);
-      vb.put(start, vs, 0, len);
     }
   }
 
   // Kept a plain counted loop over arrays so that C2's superword pass vectorises it.
-  private static void adamLoop(int n, float[] g, float[] w, float[] m, float[] v, float alpha, float c1, float c2,
-      float eps) {
+  private static void adamLoop(int n, float[] g, float[] w, float[] m, float[] v, int at, float alpha, float c1,
+      float c2, float eps) {
     for (int i = 0; i < n; i++) {
       float gi = g[i];
-      float mi = m[i] + (gi - m[i]) * c1;
-      float vi = v[i] + (gi * gi - v[i]) * c2;
-      m[i] = mi;
-      v[i] = vi;
+      float mi = m[at + i] + (gi - m[at + i]) * c1;
+      float vi = v[at + i] + (gi * gi - v[at + i]) * c2;
+      m[at + i] = mi;
+      v[at + i] = vi;
       w[i] = w[i] - alpha * mi / ((float) Math.sqrt(vi) + eps);
     }
   }

@@ -3,6 +3,7 @@ package dev.tapekit.optimizers;
 import dev.tapekit.core.Variable;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -19,8 +20,41 @@ final class Slots {
     }
   }
 
+  /**
+   * Heap copies of float32 slots that a Java kernel keeps between steps (see {@link #heap}); while one
+   * exists it holds the slot's value and the ND4J array is stale until {@link #get} writes it back.
+   */
+  private final LinkedHashMap<String, float[]> heap = new LinkedHashMap<>();
+
+  /** The slot's current value as an ND4J array (written back from its heap copy first, if any). */
   INDArray get(String name) {
-    return arrays.get(name);
+    INDArray a = arrays.get(name);
+    float[] h = heap.remove(name);
+    if (h != null) {
+      new FloatPointer(a.data().addressPointer()).put(h, 0, h.length);
+    }
+    return a;
+  }
+
+  /**
+   * The slot's value as a Java array that the caller updates in place, kept on the heap across steps
+   * (NOTE: saves Adam two of its seven copies between off-heap and heap memory per element). The slot
+   * must be a dense float32 array.
+   */
+  float[] heap(String name) {
+    float[] h = heap.get(name);
+    if (h == null) {
+      INDArray a = arrays.get(name);
+      h = new float[(int) a.length()];
+      new FloatPointer(a.data().addressPointer()).get(h, 0, h.length);
+      heap.put(name, h);
+    }
+    return h;
+  }
+
+  /** Slot names in creation order. */
+  Iterable<String> names() {
+    return arrays.keySet();
   }
 
   /** Temporary buffer {@code i} of the variable's shape and dtype; contents are undefined on entry. */

@@ -17,8 +17,9 @@ class JavaKernelsTest {
     INDArray g = Nd4j.rand(DataType.FLOAT, 37, 11).subi(0.5);
     INDArray w1 = Nd4j.rand(DataType.FLOAT, 37, 11);
     INDArray w2 = w1.dup();
-    INDArray m1 = Nd4j.zeros(DataType.FLOAT, 37, 11), v1 = Nd4j.zeros(DataType.FLOAT, 37, 11);
-    INDArray m2 = m1.dup(), v2 = v1.dup(), u = Nd4j.zeros(DataType.FLOAT, 37, 11);
+    float[] m1 = new float[37 * 11], v1 = new float[37 * 11];
+    INDArray m2 = Nd4j.zeros(DataType.FLOAT, 37, 11), v2 = Nd4j.zeros(DataType.FLOAT, 37, 11);
+    INDArray u = Nd4j.zeros(DataType.FLOAT, 37, 11);
     assertTrue(JavaKernels.walkable(w1));
     for (int step = 1; step <= 5; step++) {
       double alpha = 0.01 * Math.sqrt(1 - Math.pow(0.999, step)) / (1 - Math.pow(0.9, step));
@@ -27,8 +28,8 @@ class JavaKernelsTest {
       w2.subi(u);
     }
     assertArrayEquals(w2.data().asFloat(), w1.data().asFloat(), 1e-6f);
-    assertArrayEquals(m2.data().asFloat(), m1.data().asFloat(), 1e-6f);
-    assertArrayEquals(v2.data().asFloat(), v1.data().asFloat(), 1e-7f);
+    assertArrayEquals(m2.data().asFloat(), m1, 1e-6f);
+    assertArrayEquals(v2.data().asFloat(), v1, 1e-7f);
   }
 
   @Test
