@@ -55,6 +55,29 @@ public final class Elementwise {
     p.position(start).put(from, 0, len);
   }
 
+  /**
+   * {@code bias} repeated to fill {@code len} elements (whole rows), so that bias loops run over one long
+   * flat range: a loop over a short row (32 channels) never reaches the JIT's vectorised main loop.
+   */
+  private static float[] repeated(float[] bias, int len) {
+    float[] p = new float[len];
+    for (int at = 0; at < len; at += bias.length) {
+      System.arraycopy(bias, 0, p, at, Math.min(bias.length, len - at));
+    }
+    return p;
+  }
+
+  /** Folds per-position sums of whole rows into per-column sums, in double. */
+  private static double[] columnSums(float[] acc, int len, int cols) {
+    double[] sums = new double[cols];
+    for (int row = 0; row < len; row += cols) {
+      for (int j = 0; j < cols; j++) {
+        sums[j] += acc[row + j];
+      }
+    }
+    return sums;
+  }
+
   /** A chunk length holding whole rows of {@code cols} elements. */
   private static int rowChunk(int cols) {
     return cols >= CHUNK ? cols : CHUNK / cols * cols;
@@ -69,13 +92,12 @@ public final class Elementwise {
     long n = value.length();
     int step = rowChunk(cols);
     float[] v = cols > CHUNK ? new float[cols] : SCRATCH.get()[0];
+    float[] bp = repeated(b, (int) Math.min(step, n));
     for (long start = 0; start < n; start += step) {
       int len = (int) Math.min(step, n - start);
       read(in, start, v, len);
-      for (int row = 0; row < len; row += cols) {
-        for (int j = 0; j < cols; j++) {
-          v[row + j] += b[j];
-        }
+      for (int i = 0; i < len; i++) {
+        v[i] += bp[i];
       }
       write(o, start, v, len);
     }
@@ -91,13 +113,12 @@ public final class Elementwise {
     long n = value.length();
     int step = rowChunk(cols);
     float[] v = cols > CHUNK ? new float[cols] : SCRATCH.get()[0];
+    float[] bp = repeated(b, (int) Math.min(step, n));
     for (long start = 0; start < n; start += step) {
       int len = (int) Math.min(step, n - start);
       read(in, start, v, len);
-      for (int row = 0; row < len; row += cols) {
-        for (int j = 0; j < cols; j++) {
-          v[row + j] = Math.max(v[row + j] + b[j], 0f);
-        }
+      for (int i = 0; i < len; i++) {
+        v[i] = Math.max(v[i] + bp[i], 0f);
       }
       write(o, start, v, len);
     }
@@ -112,13 +133,14 @@ public final class Elementwise {
     int cols = (int) upstream.size(upstream.rank() - 1);
     INDArray masked = ArrayPool.take(upstream.dataType(), upstream.shape());
     IntPointer gp = bits(upstream), fp = bits(output), o = bits(masked);
+    FloatPointer of = at(masked);
     long n = upstream.length();
     int step = rowChunk(cols);
     int[][] s = BITS.get();
     int[] g = cols > CHUNK ? new int[cols] : s[0];
     int[] f = cols > CHUNK ? new int[cols] : s[1];
-    float[] part = new float[cols];
-    double[] sums = new double[cols];
+    float[] x = cols > CHUNK ? new float[cols] : SCRATCH.get()[0];
+    float[] acc = new float[(int) Math.min(step, n)];
     for (long start = 0; start < n; start += step) {
       int len = (int) Math.min(step, n - start);
       gp.position(start).get(g, 0, len);
@@ -128,16 +150,13 @@ public final class Elementwise {
         g[i] &= ~((b - 1) >> 31) & ~(b >> 31);
       }
       o.position(start).put(g, 0, len);
-      java.util.Arrays.fill(part, 0f);
-      for (int row = 0; row < len; row += cols) {
-        for (int j = 0; j < cols; j++) {
-          part[j] += Float.intBitsToFloat(g[row + j]);
-        }
-      }
-      for (int j = 0; j < cols; j++) {
-        sums[j] += part[j];
+      // read the masked chunk back as floats (L1-resident): int-to-float bit casts do not vectorise
+      read(of, start, x, len);
+      for (int i = 0; i < len; i++) {
+        acc[i] += x[i];
       }
     }
+    double[] sums = columnSums(acc, acc.length, cols);
     float[] total = new float[cols];
     for (int j = 0; j < cols; j++) {
       total[j] = (float) sums[j];
@@ -152,21 +171,15 @@ public final class Elementwise {
     long n = g.length();
     int step = rowChunk(cols);
     float[] x = cols > CHUNK ? new float[cols] : SCRATCH.get()[0];
-    float[] part = new float[cols];
-    double[] sums = new double[cols];
+    float[] acc = new float[(int) Math.min(step, n)]; // per position of a chunk, summed over chunks
     for (long start = 0; start < n; start += step) {
       int len = (int) Math.min(step, n - start);
       read(in, start, x, len);
-      Arrays.fill(part, 0f);
-      for (int row = 0; row < len; row += cols) {
-        for (int j = 0; j < cols; j++) {
-          part[j] += x[row + j];
-        }
-      }
-      for (int j = 0; j < cols; j++) {
-        sums[j] += part[j];
+      for (int i = 0; i < len; i++) {
+        acc[i] += x[i];
       }
     }
+    double[] sums = columnSums(acc, acc.length, cols);
     float[] out = new float[cols];
     for (int j = 0; j < cols; j++) {
       out[j] = (float) sums[j];
