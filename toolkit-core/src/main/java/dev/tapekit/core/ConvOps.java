@@ -376,7 +376,17 @@ abstract class ConvOps extends NnOps {
     PoolCall p = new PoolCall(op, x.shape(), ksize, strides, padding);
     Tensor out;
     if (ConvNhwc.applies(x.array())) {
-      out = wrap(ConvNhwc.maxPool(x.array(), p.geo.window(p.inShape)));
+      ConvNhwc.Window win = p.geo.window(p.inShape);
+      // NOTE: while recording, the argmax is found in the same pass and kept for a first-order gradient
+      // (a scatter) instead of MaxPoolGrad searching the windows again; under an outer tape the
+      // recorded op runs instead.
+      int[] argMax = Tapes.recording() ? new int[Math.toIntExact(Shapes.size(p.outShape()))] : null;
+      out = wrap(ConvNhwc.maxPool(x.array(), win, argMax));
+      if (argMax != null) {
+        return record1(op, out, g -> new Tensor[] {!Tapes.recording() && ConvNhwc.applies(g.array())
+            ? wrap(ConvNhwc.scatter(argMax, g.array(), x.shape()))
+            : maxPool2dGrad(x, g, p.ksize, p.strides, p.padding)}, x);
+      }
     } else if (p.geo.cropped()) {
       return maxPool2d(cropInput(x, p.geo), p.ksize, p.strides, padding);
     } else {

@@ -144,8 +144,18 @@ class FastPathsTest {
         assertClose(Ops.maxPool2d(f64(x), ks, strides, pad), p32);
         Tensor pu = random(p32.shape());
         assertClose(Ops.maxPool2dGrad(f64(x), f64(pu), ks, strides, pad), Ops.maxPool2dGrad(x, pu, ks, strides, pad));
+        // through a tape: float32 keeps the forward pass's argmax and scatters; float64 runs MaxPoolGrad
+        assertClose(poolGradient(f64(x), f64(pu), ks, strides, pad), poolGradient(x, pu, ks, strides, pad));
       }
       assertEquals(4, y32.shape()[3], where);
+    }
+  }
+
+  private static Tensor poolGradient(Tensor x0, Tensor up, int[] ks, int[] strides, String pad) {
+    Variable x = new Variable(x0);
+    try (GradientTape tape = new GradientTape()) {
+      Tensor loss = Ops.reduceSum(Ops.multiply(Ops.maxPool2d(x, ks, strides, pad), up));
+      return tape.gradient(loss, x);
     }
   }
 

@@ -120,29 +120,28 @@ public final class ConvNhwc {
 
   /** Max pooling (windows of kh x kw, channels kept; padding never wins). */
   public static INDArray maxPool(INDArray x, Window g) {
-    int[] keys = keys(x);
-    int total = g.n() * g.rowsPerImage() * g.c();
-    int[] out = new int[total];
-    forEachPoolBlock(g, keys, (first, pixels, gathered, max, offsets) -> {
-      for (int t = 0, n = pixels * g.c(); t < n; t++) {
-        int k = max[t];
-        out[first * g.c() + t] = k ^ ((k >> 31) & 0x7fffffff); // back to float bits
-      }
-    });
-    return Buffers.writeBits(out, new long[] {g.n(), g.outH(), g.outW(), g.c()});
+    return maxPool(x, g, null);
   }
 
-  /** MaxPoolGrad: each window's upstream value goes to the window's first maximum. */
-  public static INDArray maxPoolGrad(INDArray x, INDArray grad, Window g) {
-    int[] keys = keys(x);
-    float[] gs = copy(grad, 1);
+  /**
+   * Max pooling that also fills {@code argMax} (when not null, one int per pooled element) with the
+   * input element holding each window's first maximum, or -1 for a window with no input cell: a pooling
+   * op keeps it for its gradient.
+   */
+  public static INDArray maxPool(INDArray x, Window g, int[] argMax) {
     int c = g.c();
     int cells = g.kh() * g.kw();
-    float[] dx = heap(3, (int) x.length());
-    Arrays.fill(dx, 0, (int) x.length(), 0f);
-    int[] winner = new int[POOL_BLOCK];
-    forEachPoolBlock(g, keys, (first, pixels, gathered, max, offsets) -> {
+    int[] out = new int[g.n() * g.rowsPerImage() * c];
+    int[] winner = argMax == null ? null : new int[POOL_BLOCK];
+    forEachPoolBlock(g, keys(x), (first, pixels, gathered, max, offsets) -> {
       int n = pixels * c;
+      for (int t = 0; t < n; t++) {
+        int k = max[t];
+        out[first * c + t] = k ^ ((k >> 31) & 0x7fffffff); // back to float bits
+      }
+      if (winner == null) {
+        return;
+      }
       Arrays.fill(winner, 0, n, 0);
       // the first cell holding the maximum, as integer masks (vectorised): later cells first, earlier win
       for (int cell = cells - 1; cell >= 0; cell--) {
@@ -157,13 +156,36 @@ public final class ConvNhwc {
         int row = p * cells;
         for (int ch = 0; ch < c; ch++, t++) {
           int src = offsets[row + winner[t]];
-          if (src >= 0) {
-            dx[src + ch] += gs[first * c + t];
-          }
+          argMax[first * c + t] = src < 0 ? -1 : src + ch;
         }
       }
     });
-    return Buffers.write(dx, x.shape());
+    return Buffers.writeBits(out, new long[] {g.n(), g.outH(), g.outW(), c});
+  }
+
+  /** MaxPoolGrad: each window's upstream value goes to the window's first maximum. */
+  public static INDArray maxPoolGrad(INDArray x, INDArray grad, Window g) {
+    int[] argMax = new int[(int) grad.length()];
+    maxPool(x, g, argMax);
+    return scatter(argMax, grad, x.shape());
+  }
+
+  /** Adds each upstream element to the input element {@code argMax} names: MaxPoolGrad from a kept argmax. */
+  public static INDArray scatter(int[] argMax, INDArray grad, long[] inputShape) {
+    float[] gs = copy(grad, 1);
+    int size = 1;
+    for (long d : inputShape) {
+      size *= (int) d;
+    }
+    float[] dx = heap(3, size);
+    Arrays.fill(dx, 0, size, 0f);
+    for (int k = 0; k < argMax.length; k++) {
+      int at = argMax[k];
+      if (at >= 0) {
+        dx[at] += gs[k];
+      }
+    }
+    return Buffers.write(dx, inputShape);
   }
 
   /** Elements per pooling block: the gathered keys of all window cells stay in L2. */
