@@ -59,11 +59,7 @@ abstract class NnOps extends ArrayOps {
   /** Adds a bias vector along the last axis ({@code tf.nn.bias_add}, NHWC). */
   public static Tensor biasAdd(TensorLike value, TensorLike bias) {
     Tensor v = t(value), b = t(bias);
-    if (b.rank() != 1 || v.rank() < 1 || v.shape()[v.rank() - 1] != b.shape()[0]) {
-      throw new IllegalArgumentException("BiasAdd: bias of shape " + Shapes.str(b.shape())
-          + " must be a vector matching the last dimension of value of shape " + Shapes.str(v.shape()));
-    }
-    sameDType("BiasAdd", v, b);
+    checkBias("BiasAdd", v, b);
     INDArray out = Elementwise.applies(v.array(), b.array())
         ? Elementwise.addBias(v.array(), b.array())
         : Nd4j.exec(new AddOp(v.array(), b.array()))[0];
@@ -77,11 +73,7 @@ abstract class NnOps extends ArrayOps {
    */
   public static Tensor biasAddRelu(TensorLike value, TensorLike bias) {
     Tensor v = t(value), b = t(bias);
-    if (b.rank() != 1 || v.rank() < 1 || v.shape()[v.rank() - 1] != b.shape()[0]) {
-      throw new IllegalArgumentException("BiasAddRelu: bias of shape " + Shapes.str(b.shape())
-          + " must be a vector matching the last dimension of value of shape " + Shapes.str(v.shape()));
-    }
-    sameDType("BiasAddRelu", v, b);
+    checkBias("BiasAddRelu", v, b);
     requireFloating("BiasAddRelu", v);
     INDArray out = Elementwise.applies(v.array(), b.array())
         ? Elementwise.addBiasRelu(v.array(), b.array())
@@ -96,6 +88,14 @@ abstract class NnOps extends ArrayOps {
       Tensor masked = reluGrad(g, y);
       return new Tensor[] {masked, GradFn.needs(1) ? sumTo(masked, b.shape()) : null};
     }, v, b);
+  }
+
+  private static void checkBias(String op, Tensor v, Tensor b) {
+    if (b.rank() != 1 || v.rank() < 1 || v.shape()[v.rank() - 1] != b.shape()[0]) {
+      throw new IllegalArgumentException(op + ": bias of shape " + Shapes.str(b.shape())
+          + " must be a vector matching the last dimension of value of shape " + Shapes.str(v.shape()));
+    }
+    sameDType(op, v, b);
   }
 
   /** The sum of {@code g} over all axes but the last (TensorFlow's BiasAddGrad). */

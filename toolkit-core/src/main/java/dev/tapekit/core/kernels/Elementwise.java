@@ -85,40 +85,33 @@ public final class Elementwise {
 
   /** {@code value + bias} with {@code bias} repeated along the last axis. */
   public static INDArray addBias(INDArray value, INDArray bias) {
-    int cols = (int) bias.length();
-    float[] b = Buffers.floats(bias);
-    INDArray out = ArrayPool.take(value.dataType(), value.shape());
-    FloatPointer in = at(value), o = at(out);
-    long n = value.length();
-    int step = rowChunk(cols);
-    float[] v = cols > CHUNK ? new float[cols] : SCRATCH.get()[0];
-    float[] bp = repeated(b, (int) Math.min(step, n));
-    for (long start = 0; start < n; start += step) {
-      int len = (int) Math.min(step, n - start);
-      read(in, start, v, len);
-      for (int i = 0; i < len; i++) {
-        v[i] += bp[i];
-      }
-      write(o, start, v, len);
-    }
-    return out;
+    return addBias(value, bias, false);
   }
 
   /** {@code max(value + bias, 0)} in one pass (bias repeated along the last axis). */
   public static INDArray addBiasRelu(INDArray value, INDArray bias) {
+    return addBias(value, bias, true);
+  }
+
+  private static INDArray addBias(INDArray value, INDArray bias, boolean relu) {
     int cols = (int) bias.length();
-    float[] b = Buffers.floats(bias);
     INDArray out = ArrayPool.take(value.dataType(), value.shape());
     FloatPointer in = at(value), o = at(out);
     long n = value.length();
     int step = rowChunk(cols);
     float[] v = cols > CHUNK ? new float[cols] : SCRATCH.get()[0];
-    float[] bp = repeated(b, (int) Math.min(step, n));
+    float[] bp = repeated(Buffers.floats(bias), (int) Math.min(step, n));
     for (long start = 0; start < n; start += step) {
       int len = (int) Math.min(step, n - start);
       read(in, start, v, len);
-      for (int i = 0; i < len; i++) {
-        v[i] = Math.max(v[i] + bp[i], 0f);
+      if (relu) {
+        for (int i = 0; i < len; i++) {
+          v[i] = Math.max(v[i] + bp[i], 0f);
+        }
+      } else {
+        for (int i = 0; i < len; i++) {
+          v[i] += bp[i];
+        }
       }
       write(o, start, v, len);
     }
