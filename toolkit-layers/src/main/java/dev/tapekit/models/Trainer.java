@@ -216,7 +216,7 @@ final class Trainer {
       Tensor ye = y;
       Tensor swe = sw;
       if (o.shuffle) {
-        Tensor perm = permutation(n, rng);
+        Tensor perm = Shuffling.permutation(n, rng);
         xe = Ops.gather(x, perm, 0);
         ye = Ops.gather(y, perm, 0);
         swe = sw == null ? null : Ops.gather(sw, perm, 0);
@@ -313,20 +313,6 @@ final class Trainer {
       return t;
     }
     return Tensor.fromINDArray(t.array().get(NDArrayIndex.interval(s, e)));
-  }
-
-  private static Tensor permutation(long n, SplittableRandom rng) {
-    int[] idx = new int[(int) n];
-    for (int i = 0; i < idx.length; i++) {
-      idx[i] = i;
-    }
-    for (int i = idx.length - 1; i > 0; i--) {
-      int j = rng.nextInt(i + 1);
-      int t = idx[i];
-      idx[i] = idx[j];
-      idx[j] = t;
-    }
-    return Tensor.of(idx);
   }
 
   private static void checkSameLength(Tensor x, Tensor y, Tensor sw) {

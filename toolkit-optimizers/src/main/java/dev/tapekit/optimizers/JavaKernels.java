@@ -1,7 +1,7 @@
 package dev.tapekit.optimizers;
 
-import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
+import dev.tapekit.core.kernels.Buffers;
+import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -33,10 +33,6 @@ final class JavaKernels {
         && a.length() < Integer.MAX_VALUE && a.data().length() == a.length();
   }
 
-  static FloatBuffer floats(INDArray a) {
-    return a.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
-  }
-
   /**
    * Keras's Adam in place, in float32 as Keras computes it: m += (g - m)(1 - b1); v += (g^2 - v)(1 - b2);
    * w -= alpha m / (sqrt(v) + eps). The moments m and v are heap arrays kept by the optimizer.
@@ -46,14 +42,14 @@ final class JavaKernels {
     int n = (int) w.length();
     float[][] s = SCRATCH.get();
     float[] gs = s[0], ws = s[1];
-    FloatBuffer gb = floats(g), wb = floats(w);
+    FloatPointer gp = Buffers.pointer(g), wp = Buffers.pointer(w);
     float a = (float) alpha, c1 = (float) (1 - beta1), c2 = (float) (1 - beta2), eps = (float) epsilon;
     for (int start = 0; start < n; start += CHUNK) {
       int len = Math.min(CHUNK, n - start);
-      gb.get(start, gs, 0, len);
-      wb.get(start, ws, 0, len);
+      gp.position(start).get(gs, 0, len);
+      wp.position(start).get(ws, 0, len);
       adamLoop(len, gs, ws, m, v, start, a, c1, c2, eps);
-      wb.put(start, ws, 0, len);
+      wp.position(start).put(ws, 0, len);
     }
   }
 

@@ -15,6 +15,7 @@ import dev.tapekit.losses.Loss;
 import dev.tapekit.losses.Reduction;
 import dev.tapekit.metrics.Metric;
 import dev.tapekit.models.Model;
+import dev.tapekit.models.Shuffling;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -85,7 +86,7 @@ final class MirroredFit {
       Tensor xe = x;
       Tensor ye = y;
       if (rng != null) {
-        Tensor perm = permutation(n, rng);
+        Tensor perm = Shuffling.permutation(n, rng);
         xe = Ops.gather(x, perm, 0);
         ye = Ops.gather(y, perm, 0);
       }
@@ -155,20 +156,5 @@ final class MirroredFit {
       out.put(m.name(), m.result());
     }
     return out;
-  }
-
-  /** Fisher-Yates with the generator's next ints, identical to Model.fit's shuffle. */
-  private static Tensor permutation(long n, SplittableRandom rng) {
-    int[] idx = new int[(int) n];
-    for (int i = 0; i < idx.length; i++) {
-      idx[i] = i;
-    }
-    for (int i = idx.length - 1; i > 0; i--) {
-      int j = rng.nextInt(i + 1);
-      int t = idx[i];
-      idx[i] = idx[j];
-      idx[j] = t;
-    }
-    return Tensor.of(idx);
   }
 }

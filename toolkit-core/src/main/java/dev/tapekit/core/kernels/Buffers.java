@@ -20,9 +20,22 @@ public final class Buffers {
     return a.ordering() == 'c' && a.data().length() == a.length() && Shape.hasDefaultStridesForShape(a);
   }
 
+  /** The array itself when {@link #dense}, else a row-major copy. */
+  public static INDArray rowMajor(INDArray a) {
+    return dense(a) ? a : a.dup('c');
+  }
+
+  /**
+   * A float view of the array's memory from its first element (a view's address already points there).
+   * Positions are in elements.
+   */
+  public static FloatPointer pointer(INDArray a) {
+    return new FloatPointer(a.data().addressPointer());
+  }
+
   /** The elements in row-major order as doubles (one copy, converting float32). */
   public static double[] doubles(INDArray a) {
-    INDArray d = dense(a) ? a : a.dup('c');
+    INDArray d = rowMajor(a);
     return d.data().asDouble();
   }
 
@@ -43,25 +56,25 @@ public final class Buffers {
     for (int i = 0; i < f.length; i++) {
       f[i] = (float) values[i];
     }
-    new FloatPointer(out.data().addressPointer()).put(f, 0, f.length);
+    pointer(out).put(f, 0, f.length);
     return out;
   }
 
   /** True for a dense float32 array of at most {@code limit} elements: the arrays Java loops handle. */
-  public static boolean smallFloats(INDArray a, long limit) {
+  public static boolean denseFloats(INDArray a, long limit) {
     return a.dataType() == DataType.FLOAT && a.length() <= limit && a.length() > 0 && dense(a);
   }
 
   /** Copies a dense float32 array into {@code into} (one JNI bulk copy, no buffer objects). */
   public static float[] read(INDArray a, float[] into) {
-    new FloatPointer(a.data().addressPointer()).get(into, 0, (int) a.length());
+    pointer(a).get(into, 0, (int) a.length());
     return into;
   }
 
   /** A new float32 array of {@code shape} holding the first elements of {@code values}. */
   public static INDArray write(float[] values, long[] shape) {
     INDArray out = ArrayPool.take(DataType.FLOAT, shape);
-    new FloatPointer(out.data().addressPointer()).put(values, 0, (int) out.length());
+    pointer(out).put(values, 0, (int) out.length());
     return out;
   }
 
@@ -80,7 +93,7 @@ public final class Buffers {
     if (dtype == DataType.FLOAT) {
       float[] f = new float[(int) n];
       java.util.Arrays.fill(f, (float) value);
-      new FloatPointer(out.data().addressPointer()).put(f, 0, f.length);
+      pointer(out).put(f, 0, f.length);
     } else {
       double[] d = new double[(int) n];
       java.util.Arrays.fill(d, value);
@@ -91,7 +104,7 @@ public final class Buffers {
 
   /** All elements of a float32 array, row-major, in a new Java array (one memcpy when dense). */
   public static float[] floats(INDArray a) {
-    INDArray d = dense(a) ? a : a.dup('c');
+    INDArray d = rowMajor(a);
     float[] out = new float[(int) d.length()];
     return read(d, out);
   }

@@ -35,7 +35,7 @@ public final class ConvNhwc {
 
   /** The elements of a float32 array, row-major, in heap slot {@code slot}. */
   private static float[] copy(INDArray a, int slot) {
-    return Buffers.read(dense(a), heap(slot, (int) a.length()));
+    return Buffers.read(Buffers.rowMajor(a), heap(slot, (int) a.length()));
   }
 
   /** The window geometry: sizes, strides, dilations and TensorFlow's padding before. */
@@ -65,8 +65,8 @@ public final class ConvNhwc {
     int o = (int) filters.size(3);
     float[] xs = copy(x, 0);
     INDArray out = ArrayPool.take(DataType.FLOAT, new long[] {g.n(), g.outH(), g.outW(), o});
-    FloatPointer wp = pointer(dense(filters));
-    FloatPointer op = pointer(out);
+    FloatPointer wp = Buffers.pointer(Buffers.rowMajor(filters));
+    FloatPointer op = Buffers.pointer(out);
     Scratch s = SCRATCH.get();
     int patch = g.patch();
     forEachBlock(g, (firstRow, rows) -> {
@@ -83,8 +83,8 @@ public final class ConvNhwc {
     int o = (int) filterShape[3];
     float[] xs = copy(x, 0);
     INDArray dw = ArrayPool.take(DataType.FLOAT, filterShape);
-    FloatPointer dwp = pointer(dw);
-    FloatPointer gp = pointer(dense(grad));
+    FloatPointer dwp = Buffers.pointer(dw);
+    FloatPointer gp = Buffers.pointer(Buffers.rowMajor(grad));
     Scratch s = SCRATCH.get();
     int patch = g.patch();
     float[] beta = {0f};
@@ -105,8 +105,8 @@ public final class ConvNhwc {
     int size = g.n() * g.h() * g.w() * g.c();
     float[] dx = heap(3, size);
     Arrays.fill(dx, 0, size, 0f);
-    FloatPointer wp = pointer(dense(filters));
-    FloatPointer gp = pointer(dense(grad));
+    FloatPointer wp = Buffers.pointer(Buffers.rowMajor(filters));
+    FloatPointer gp = Buffers.pointer(Buffers.rowMajor(grad));
     Scratch s = SCRATCH.get();
     forEachBlock(g, (firstRow, rows) -> {
       FloatPointer cols = s.cols((long) rows * patch);
@@ -247,7 +247,7 @@ public final class ConvNhwc {
     if (KEYS.get().length < n) {
       KEYS.set(new int[n]);
     }
-    int[] k = Buffers.readBits(dense(x), KEYS.get());
+    int[] k = Buffers.readBits(Buffers.rowMajor(x), KEYS.get());
     for (int i = 0; i < n; i++) {
       int b = k[i];
       k[i] = b ^ ((b >> 31) & 0x7fffffff);
@@ -324,13 +324,6 @@ public final class ConvNhwc {
     }
   }
 
-  private static INDArray dense(INDArray a) {
-    return Buffers.dense(a) ? a : a.dup('c');
-  }
-
-  private static FloatPointer pointer(INDArray a) {
-    return new FloatPointer(a.data().addressPointer());
-  }
 
   /** Per-thread im2col block: built on the heap (vectorisable loops), then copied off-heap for BLAS. */
   private static final class Scratch {

@@ -28,7 +28,7 @@ public final class Elementwise {
   /** True when every array given is a dense float32 array these loops handle. */
   public static boolean applies(INDArray... arrays) {
     for (INDArray a : arrays) {
-      if (!Buffers.smallFloats(a, LIMIT)) {
+      if (!Buffers.denseFloats(a, LIMIT)) {
         return false;
       }
     }
@@ -43,9 +43,6 @@ public final class Elementwise {
     return applies(a, b) && (a.length() == 1 || b.length() == 1 || Arrays.equals(a.shape(), b.shape()));
   }
 
-  private static FloatPointer at(INDArray a) {
-    return new FloatPointer(a.data().addressPointer());
-  }
 
   private static void read(FloatPointer p, long start, float[] into, int len) {
     p.position(start).get(into, 0, len);
@@ -67,15 +64,19 @@ public final class Elementwise {
     return p;
   }
 
-  /** Folds per-position sums of whole rows into per-column sums, in double. */
-  private static double[] columnSums(float[] acc, int len, int cols) {
+  /** Folds per-position sums of whole rows into per-column sums (in double), as an array of {@code shape}. */
+  private static INDArray columnSums(float[] acc, int cols, long[] shape) {
     double[] sums = new double[cols];
-    for (int row = 0; row < len; row += cols) {
+    for (int row = 0; row < acc.length; row += cols) {
       for (int j = 0; j < cols; j++) {
         sums[j] += acc[row + j];
       }
     }
-    return sums;
+    float[] out = new float[cols];
+    for (int j = 0; j < cols; j++) {
+      out[j] = (float) sums[j];
+    }
+    return Buffers.write(out, shape);
   }
 
   /** A chunk length holding whole rows of {@code cols} elements. */
@@ -96,7 +97,7 @@ public final class Elementwise {
   private static INDArray addBias(INDArray value, INDArray bias, boolean relu) {
     int cols = (int) bias.length();
     INDArray out = ArrayPool.take(value.dataType(), value.shape());
-    FloatPointer in = at(value), o = at(out);
+    FloatPointer in = Buffers.pointer(value), o = Buffers.pointer(out);
     long n = value.length();
     int step = rowChunk(cols);
     float[] v = cols > CHUNK ? new float[cols] : SCRATCH.get()[0];
@@ -126,7 +127,7 @@ public final class Elementwise {
     int cols = (int) upstream.size(upstream.rank() - 1);
     INDArray masked = ArrayPool.take(upstream.dataType(), upstream.shape());
     IntPointer gp = bits(upstream), fp = bits(output), o = bits(masked);
-    FloatPointer of = at(masked);
+    FloatPointer of = Buffers.pointer(masked);
     long n = upstream.length();
     int step = rowChunk(cols);
     int[][] s = BITS.get();
@@ -149,18 +150,13 @@ public final class Elementwise {
         acc[i] += x[i];
       }
     }
-    double[] sums = columnSums(acc, acc.length, cols);
-    float[] total = new float[cols];
-    for (int j = 0; j < cols; j++) {
-      total[j] = (float) sums[j];
-    }
-    return new INDArray[] {masked, Buffers.write(total, biasShape)};
+    return new INDArray[] {masked, columnSums(acc, cols, biasShape)};
   }
 
   /** Sums of {@code g} over all axes but the last (a bias gradient), accumulated per chunk in double. */
   public static INDArray sumToLastAxis(INDArray g, long[] shape) {
     int cols = (int) g.size(g.rank() - 1);
-    FloatPointer in = at(g);
+    FloatPointer in = Buffers.pointer(g);
     long n = g.length();
     int step = rowChunk(cols);
     float[] x = cols > CHUNK ? new float[cols] : SCRATCH.get()[0];
@@ -172,18 +168,13 @@ public final class Elementwise {
         acc[i] += x[i];
       }
     }
-    double[] sums = columnSums(acc, acc.length, cols);
-    float[] out = new float[cols];
-    for (int j = 0; j < cols; j++) {
-      out[j] = (float) sums[j];
-    }
-    return Buffers.write(out, shape);
+    return columnSums(acc, cols, shape);
   }
 
   /** max(x, 0). */
   public static INDArray relu(INDArray x) {
     INDArray out = ArrayPool.take(x.dataType(), x.shape());
-    FloatPointer in = at(x), o = at(out);
+    FloatPointer in = Buffers.pointer(x), o = Buffers.pointer(out);
     float[] v = SCRATCH.get()[0];
     long n = x.length();
     for (long start = 0; start < n; start += CHUNK) {
@@ -228,7 +219,7 @@ public final class Elementwise {
 
   /** {@code scale * sum(x)} over every element, accumulated per chunk in double. */
   public static INDArray total(INDArray x, double scale, long[] shape) {
-    FloatPointer in = at(x);
+    FloatPointer in = Buffers.pointer(x);
     float[] v = SCRATCH.get()[0];
     long n = x.length();
     double sum = 0;
@@ -245,12 +236,12 @@ public final class Elementwise {
   /** {@code a op b} for op one of + - * /, broadcasting a one-element operand (see appliesToPair). */
   public static INDArray binary(char op, INDArray a, INDArray b, long[] shape) {
     INDArray out = ArrayPool.take(a.dataType(), shape);
-    FloatPointer o = at(out);
+    FloatPointer o = Buffers.pointer(out);
     long n = out.length();
     float[][] s = SCRATCH.get();
     float[] x = s[0], y = s[1];
     if (a.length() == n && b.length() == n) {
-      FloatPointer ap = at(a), bp = at(b);
+      FloatPointer ap = Buffers.pointer(a), bp = Buffers.pointer(b);
       for (long start = 0; start < n; start += CHUNK) {
         int len = (int) Math.min(CHUNK, n - start);
         read(ap, start, x, len);
@@ -262,7 +253,7 @@ public final class Elementwise {
     }
     boolean scalarRight = b.length() == 1;
     float c = scalarRight ? b.getFloat(0) : a.getFloat(0);
-    FloatPointer vp = at(scalarRight ? a : b);
+    FloatPointer vp = Buffers.pointer(scalarRight ? a : b);
     for (long start = 0; start < n; start += CHUNK) {
       int len = (int) Math.min(CHUNK, n - start);
       read(vp, start, x, len);

@@ -43,7 +43,7 @@ public final class Gemm {
     int ldb = (int) leadingDimension(y);
     if (dt == DataType.FLOAT) {
       openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, ta, tb, (int) m, (int) n, (int) k, 1f,
-          floats(x), lda, floats(y), ldb, 0f, floats(c), (int) n);
+          Buffers.pointer(x), lda, Buffers.pointer(y), ldb, 0f, Buffers.pointer(c), (int) n);
     } else {
       openblas_nolapack.cblas_dgemm(openblas_nolapack.CblasRowMajor, ta, tb, (int) m, (int) n, (int) k, 1.0,
           doubles(x), lda, doubles(y), ldb, 0.0, doubles(c), (int) n);
@@ -66,10 +66,6 @@ public final class Gemm {
   }
 
   // NOTE: a view's data().addressPointer() already points at its first element.
-  private static FloatPointer floats(INDArray a) {
-    return new FloatPointer(a.data().addressPointer());
-  }
-
   private static DoublePointer doubles(INDArray a) {
     return new DoublePointer(a.data().addressPointer());
   }
