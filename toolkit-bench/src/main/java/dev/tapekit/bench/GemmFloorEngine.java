@@ -6,7 +6,7 @@ import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.bytedeco.javacpp.FloatPointer;
+import dev.tapekit.core.kernels.NativeView;
 import org.bytedeco.openblas.global.openblas_nolapack;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -37,7 +37,7 @@ final class GemmFloorEngine implements Engine {
     return direct ? "floor-blas" : "floor-nd4j";
   }
 
-  /** C = op(A)·op(B) on row-major matrices; pointers are taken once, outside the timed loop. */
+  /** C = op(A)·op(B) on row-major matrices, through NativeView as tapekit's own Gemm kernel takes them. */
   static final class Gemm {
     final INDArray a;
     final INDArray b;
@@ -47,9 +47,6 @@ final class GemmFloorEngine implements Engine {
     private final int m;
     private final int n;
     private final int k;
-    private final FloatPointer pa;
-    private final FloatPointer pb;
-    private final FloatPointer pc;
 
     Gemm(INDArray a, INDArray b, INDArray c, boolean ta, boolean tb) {
       this.a = a;
@@ -60,9 +57,6 @@ final class GemmFloorEngine implements Engine {
       m = (int) c.rows();
       n = (int) c.columns();
       k = (int) (ta ? a.rows() : a.columns());
-      pa = new FloatPointer(a.data().addressPointer());
-      pb = new FloatPointer(b.data().addressPointer());
-      pc = new FloatPointer(c.data().addressPointer());
     }
 
     long flops() {
@@ -74,21 +68,10 @@ final class GemmFloorEngine implements Engine {
     }
 
     void viaBlas() {
-      openblas_nolapack.cblas_sgemm(
-          CblasRowMajor,
-          ta ? CblasTrans : CblasNoTrans,
-          tb ? CblasTrans : CblasNoTrans,
-          m,
-          n,
-          k,
-          1f,
-          pa,
-          (int) a.columns(),
-          pb,
-          (int) b.columns(),
-          0f,
-          pc,
-          n);
+      try (NativeView pa = NativeView.of(a); NativeView pb = NativeView.of(b); NativeView pc = NativeView.of(c)) {
+        openblas_nolapack.cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
+            m, n, k, 1f, pa.floats(), (int) a.columns(), pb.floats(), (int) b.columns(), 0f, pc.floats(), n);
+      }
     }
   }
 

@@ -1,7 +1,6 @@
 package dev.tapekit.optimizers;
 
-import dev.tapekit.core.kernels.Buffers;
-import org.bytedeco.javacpp.FloatPointer;
+import dev.tapekit.core.kernels.NativeView;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -42,14 +41,15 @@ final class JavaKernels {
     int n = (int) w.length();
     float[][] s = SCRATCH.get();
     float[] gs = s[0], ws = s[1];
-    FloatPointer gp = Buffers.pointer(g), wp = Buffers.pointer(w);
     float a = (float) alpha, c1 = (float) (1 - beta1), c2 = (float) (1 - beta2), eps = (float) epsilon;
-    for (int start = 0; start < n; start += CHUNK) {
-      int len = Math.min(CHUNK, n - start);
-      gp.position(start).get(gs, 0, len);
-      wp.position(start).get(ws, 0, len);
-      adamLoop(len, gs, ws, m, v, start, a, c1, c2, eps);
-      wp.position(start).put(ws, 0, len);
+    try (NativeView gv = NativeView.of(g); NativeView wv = NativeView.of(w)) {
+      for (int start = 0; start < n; start += CHUNK) {
+        int len = Math.min(CHUNK, n - start);
+        gv.read(start, gs, len);
+        wv.read(start, ws, len);
+        adamLoop(len, gs, ws, m, v, start, a, c1, c2, eps);
+        wv.write(start, ws, len);
+      }
     }
   }
 

@@ -1,9 +1,9 @@
 package dev.tapekit.optimizers;
 
 import dev.tapekit.core.Variable;
+import dev.tapekit.core.kernels.NativeView;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -31,7 +31,7 @@ final class Slots {
     INDArray a = arrays.get(name);
     float[] h = heap.remove(name);
     if (h != null) {
-      new FloatPointer(a.data().addressPointer()).put(h, 0, h.length);
+      NativeView.of(a).write(0, h, h.length);
     }
     return a;
   }
@@ -46,7 +46,7 @@ final class Slots {
     if (h == null) {
       INDArray a = arrays.get(name);
       h = new float[(int) a.length()];
-      new FloatPointer(a.data().addressPointer()).get(h, 0, h.length);
+      NativeView.of(a).read(0, h, h.length);
       heap.put(name, h);
     }
     return h;

@@ -1,8 +1,5 @@
 package dev.tapekit.core.kernels;
 
-import org.bytedeco.javacpp.DoublePointer;
-import org.bytedeco.javacpp.FloatPointer;
-import org.bytedeco.javacpp.IntPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
@@ -25,14 +22,6 @@ public final class Buffers {
     return dense(a) ? a : a.dup('c');
   }
 
-  /**
-   * A float view of the array's memory from its first element (a view's address already points there).
-   * Positions are in elements.
-   */
-  public static FloatPointer pointer(INDArray a) {
-    return new FloatPointer(a.data().addressPointer());
-  }
-
   /** The elements in row-major order as doubles (one copy, converting float32). */
   public static double[] doubles(INDArray a) {
     INDArray d = rowMajor(a);
@@ -48,15 +37,17 @@ public final class Buffers {
       return Nd4j.scalar(dtype, values[0]);
     }
     INDArray out = ArrayPool.take(dtype, shape);
-    if (dtype == DataType.DOUBLE) {
-      new DoublePointer(out.data().addressPointer()).put(values, 0, values.length);
-      return out;
+    try (NativeView o = NativeView.of(out)) {
+      if (dtype == DataType.DOUBLE) {
+        o.writeDoubles(0, values, values.length);
+        return out;
+      }
+      float[] f = new float[values.length];
+      for (int i = 0; i < f.length; i++) {
+        f[i] = (float) values[i];
+      }
+      o.write(0, f, f.length);
     }
-    float[] f = new float[values.length];
-    for (int i = 0; i < f.length; i++) {
-      f[i] = (float) values[i];
-    }
-    pointer(out).put(f, 0, f.length);
     return out;
   }
 
@@ -67,14 +58,13 @@ public final class Buffers {
 
   /** Copies a dense float32 array into {@code into} (one JNI bulk copy, no buffer objects). */
   public static float[] read(INDArray a, float[] into) {
-    pointer(a).get(into, 0, (int) a.length());
-    return into;
+    return NativeView.of(a).read(0, into, (int) a.length());
   }
 
   /** A new float32 array of {@code shape} holding the first elements of {@code values}. */
   public static INDArray write(float[] values, long[] shape) {
     INDArray out = ArrayPool.take(DataType.FLOAT, shape);
-    pointer(out).put(values, 0, (int) out.length());
+    NativeView.of(out).write(0, values, (int) out.length());
     return out;
   }
 
@@ -93,11 +83,11 @@ public final class Buffers {
     if (dtype == DataType.FLOAT) {
       float[] f = new float[(int) n];
       java.util.Arrays.fill(f, (float) value);
-      pointer(out).put(f, 0, f.length);
+      NativeView.of(out).write(0, f, f.length);
     } else {
       double[] d = new double[(int) n];
       java.util.Arrays.fill(d, value);
-      new DoublePointer(out.data().addressPointer()).put(d, 0, d.length);
+      NativeView.of(out).writeDoubles(0, d, d.length);
     }
     return out;
   }
@@ -111,14 +101,13 @@ public final class Buffers {
 
   /** The raw bits of a dense float32 array's elements, into {@code into}. */
   public static int[] readBits(INDArray a, int[] into) {
-    new IntPointer(a.data().addressPointer()).get(into, 0, (int) a.length());
-    return into;
+    return NativeView.of(a).readInts(0, into, (int) a.length());
   }
 
   /** A float32 array of {@code shape} whose elements have the given raw bits. */
   public static INDArray writeBits(int[] bits, long[] shape) {
     INDArray out = ArrayPool.take(DataType.FLOAT, shape);
-    new IntPointer(out.data().addressPointer()).put(bits, 0, (int) out.length());
+    NativeView.of(out).writeInts(0, bits, (int) out.length());
     return out;
   }
 }

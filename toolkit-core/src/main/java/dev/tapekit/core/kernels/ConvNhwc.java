@@ -65,16 +65,18 @@ public final class ConvNhwc {
     int o = (int) filters.size(3);
     float[] xs = copy(x, 0);
     INDArray out = ArrayPool.take(DataType.FLOAT, new long[] {g.n(), g.outH(), g.outW(), o});
-    FloatPointer wp = Buffers.pointer(Buffers.rowMajor(filters));
-    FloatPointer op = Buffers.pointer(out);
     Scratch s = SCRATCH.get();
     int patch = g.patch();
-    forEachBlock(g, (firstRow, rows) -> {
-      FloatPointer cols = s.im2col(xs, g, firstRow, rows);
-      openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasNoTrans,
-          openblas_nolapack.CblasNoTrans, rows, o, patch, 1f, cols, patch, wp, o, 0f,
-          op.position((long) firstRow * o), o);
-    });
+    try (NativeView w = NativeView.of(Buffers.rowMajor(filters)); NativeView ov = NativeView.of(out)) {
+      FloatPointer wp = w.floats();
+      FloatPointer op = ov.floats();
+      forEachBlock(g, (firstRow, rows) -> {
+        FloatPointer cols = s.im2col(xs, g, firstRow, rows);
+        openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasNoTrans,
+            openblas_nolapack.CblasNoTrans, rows, o, patch, 1f, cols, patch, wp, o, 0f,
+            op.position((long) firstRow * o), o);
+      });
+    }
     return out;
   }
 
@@ -83,18 +85,20 @@ public final class ConvNhwc {
     int o = (int) filterShape[3];
     float[] xs = copy(x, 0);
     INDArray dw = ArrayPool.take(DataType.FLOAT, filterShape);
-    FloatPointer dwp = Buffers.pointer(dw);
-    FloatPointer gp = Buffers.pointer(Buffers.rowMajor(grad));
     Scratch s = SCRATCH.get();
     int patch = g.patch();
     float[] beta = {0f};
-    forEachBlock(g, (firstRow, rows) -> {
-      FloatPointer cols = s.im2col(xs, g, firstRow, rows);
-      openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasTrans,
-          openblas_nolapack.CblasNoTrans, patch, o, rows, 1f, cols, patch, gp.position((long) firstRow * o), o,
-          beta[0], dwp, o);
-      beta[0] = 1f;
-    });
+    try (NativeView dwv = NativeView.of(dw); NativeView gv = NativeView.of(Buffers.rowMajor(grad))) {
+      FloatPointer dwp = dwv.floats();
+      FloatPointer gp = gv.floats();
+      forEachBlock(g, (firstRow, rows) -> {
+        FloatPointer cols = s.im2col(xs, g, firstRow, rows);
+        openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasTrans,
+            openblas_nolapack.CblasNoTrans, patch, o, rows, 1f, cols, patch, gp.position((long) firstRow * o), o,
+            beta[0], dwp, o);
+        beta[0] = 1f;
+      });
+    }
     return dw;
   }
 
@@ -105,16 +109,18 @@ public final class ConvNhwc {
     int size = g.n() * g.h() * g.w() * g.c();
     float[] dx = heap(3, size);
     Arrays.fill(dx, 0, size, 0f);
-    FloatPointer wp = Buffers.pointer(Buffers.rowMajor(filters));
-    FloatPointer gp = Buffers.pointer(Buffers.rowMajor(grad));
     Scratch s = SCRATCH.get();
-    forEachBlock(g, (firstRow, rows) -> {
-      FloatPointer cols = s.cols((long) rows * patch);
-      openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasNoTrans,
-          openblas_nolapack.CblasTrans, rows, patch, o, 1f, gp.position((long) firstRow * o), o, wp, o, 0f,
-          cols, patch);
-      s.col2im(dx, g, firstRow, rows);
-    });
+    try (NativeView w = NativeView.of(Buffers.rowMajor(filters)); NativeView gv = NativeView.of(Buffers.rowMajor(grad))) {
+      FloatPointer wp = w.floats();
+      FloatPointer gp = gv.floats();
+      forEachBlock(g, (firstRow, rows) -> {
+        FloatPointer cols = s.cols((long) rows * patch);
+        openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasNoTrans,
+            openblas_nolapack.CblasTrans, rows, patch, o, 1f, gp.position((long) firstRow * o), o, wp, o, 0f,
+            cols, patch);
+        s.col2im(dx, g, firstRow, rows);
+      });
+    }
     return Buffers.write(dx, new long[] {g.n(), g.h(), g.w(), g.c()}); // writes the first size elements
   }
 

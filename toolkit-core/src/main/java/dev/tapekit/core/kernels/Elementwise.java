@@ -1,8 +1,6 @@
 package dev.tapekit.core.kernels;
 
 import java.util.Arrays;
-import org.bytedeco.javacpp.FloatPointer;
-import org.bytedeco.javacpp.IntPointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -43,14 +41,6 @@ public final class Elementwise {
     return applies(a, b) && (a.length() == 1 || b.length() == 1 || Arrays.equals(a.shape(), b.shape()));
   }
 
-
-  private static void read(FloatPointer p, long start, float[] into, int len) {
-    p.position(start).get(into, 0, len);
-  }
-
-  private static void write(FloatPointer p, long start, float[] from, int len) {
-    p.position(start).put(from, 0, len);
-  }
 
   /**
    * {@code bias} repeated to fill {@code len} elements (whole rows), so that bias loops run over one long
@@ -97,24 +87,25 @@ public final class Elementwise {
   private static INDArray addBias(INDArray value, INDArray bias, boolean relu) {
     int cols = (int) bias.length();
     INDArray out = ArrayPool.take(value.dataType(), value.shape());
-    FloatPointer in = Buffers.pointer(value), o = Buffers.pointer(out);
     long n = value.length();
     int step = rowChunk(cols);
     float[] v = cols > CHUNK ? new float[cols] : SCRATCH.get()[0];
     float[] bp = repeated(Buffers.floats(bias), (int) Math.min(step, n));
-    for (long start = 0; start < n; start += step) {
-      int len = (int) Math.min(step, n - start);
-      read(in, start, v, len);
-      if (relu) {
-        for (int i = 0; i < len; i++) {
-          v[i] = Math.max(v[i] + bp[i], 0f);
+    try (NativeView in = NativeView.of(value); NativeView o = NativeView.of(out)) {
+      for (long start = 0; start < n; start += step) {
+        int len = (int) Math.min(step, n - start);
+        in.read(start, v, len);
+        if (relu) {
+          for (int i = 0; i < len; i++) {
+            v[i] = Math.max(v[i] + bp[i], 0f);
+          }
+        } else {
+          for (int i = 0; i < len; i++) {
+            v[i] += bp[i];
+          }
         }
-      } else {
-        for (int i = 0; i < len; i++) {
-          v[i] += bp[i];
-        }
+        o.write(start, v, len);
       }
-      write(o, start, v, len);
     }
     return out;
   }
@@ -126,8 +117,6 @@ public final class Elementwise {
   public static INDArray[] biasReluGrad(INDArray upstream, INDArray output, long[] biasShape) {
     int cols = (int) upstream.size(upstream.rank() - 1);
     INDArray masked = ArrayPool.take(upstream.dataType(), upstream.shape());
-    IntPointer gp = bits(upstream), fp = bits(output), o = bits(masked);
-    FloatPointer of = Buffers.pointer(masked);
     long n = upstream.length();
     int step = rowChunk(cols);
     int[][] s = BITS.get();
@@ -135,19 +124,22 @@ public final class Elementwise {
     int[] f = cols > CHUNK ? new int[cols] : s[1];
     float[] x = cols > CHUNK ? new float[cols] : SCRATCH.get()[0];
     float[] acc = new float[(int) Math.min(step, n)];
-    for (long start = 0; start < n; start += step) {
-      int len = (int) Math.min(step, n - start);
-      gp.position(start).get(g, 0, len);
-      fp.position(start).get(f, 0, len);
-      for (int i = 0; i < len; i++) { // as reluGrad: integer masks, vectorised
-        int b = f[i];
-        g[i] &= ~((b - 1) >> 31) & ~(b >> 31);
-      }
-      o.position(start).put(g, 0, len);
-      // read the masked chunk back as floats (L1-resident): int-to-float bit casts do not vectorise
-      read(of, start, x, len);
-      for (int i = 0; i < len; i++) {
-        acc[i] += x[i];
+    try (NativeView gv = NativeView.of(upstream); NativeView fv = NativeView.of(output);
+        NativeView o = NativeView.of(masked)) {
+      for (long start = 0; start < n; start += step) {
+        int len = (int) Math.min(step, n - start);
+        gv.readInts(start, g, len);
+        fv.readInts(start, f, len);
+        for (int i = 0; i < len; i++) { // as reluGrad: integer masks, vectorised
+          int b = f[i];
+          g[i] &= ~((b - 1) >> 31) & ~(b >> 31);
+        }
+        o.writeInts(start, g, len);
+        // read the masked chunk back as floats (L1-resident): int-to-float bit casts do not vectorise
+        o.read(start, x, len);
+        for (int i = 0; i < len; i++) {
+          acc[i] += x[i];
+        }
       }
     }
     return new INDArray[] {masked, columnSums(acc, cols, biasShape)};
@@ -156,16 +148,17 @@ public final class Elementwise {
   /** Sums of {@code g} over all axes but the last (a bias gradient), accumulated per chunk in double. */
   public static INDArray sumToLastAxis(INDArray g, long[] shape) {
     int cols = (int) g.size(g.rank() - 1);
-    FloatPointer in = Buffers.pointer(g);
     long n = g.length();
     int step = rowChunk(cols);
     float[] x = cols > CHUNK ? new float[cols] : SCRATCH.get()[0];
     float[] acc = new float[(int) Math.min(step, n)]; // per position of a chunk, summed over chunks
-    for (long start = 0; start < n; start += step) {
-      int len = (int) Math.min(step, n - start);
-      read(in, start, x, len);
-      for (int i = 0; i < len; i++) {
-        acc[i] += x[i];
+    try (NativeView in = NativeView.of(g)) {
+      for (long start = 0; start < n; start += step) {
+        int len = (int) Math.min(step, n - start);
+        in.read(start, x, len);
+        for (int i = 0; i < len; i++) {
+          acc[i] += x[i];
+        }
       }
     }
     return columnSums(acc, cols, shape);
@@ -174,16 +167,17 @@ public final class Elementwise {
   /** max(x, 0). */
   public static INDArray relu(INDArray x) {
     INDArray out = ArrayPool.take(x.dataType(), x.shape());
-    FloatPointer in = Buffers.pointer(x), o = Buffers.pointer(out);
     float[] v = SCRATCH.get()[0];
     long n = x.length();
-    for (long start = 0; start < n; start += CHUNK) {
-      int len = (int) Math.min(CHUNK, n - start);
-      read(in, start, v, len);
-      for (int i = 0; i < len; i++) {
-        v[i] = Math.max(v[i], 0f);
+    try (NativeView in = NativeView.of(x); NativeView o = NativeView.of(out)) {
+      for (long start = 0; start < n; start += CHUNK) {
+        int len = (int) Math.min(CHUNK, n - start);
+        in.read(start, v, len);
+        for (int i = 0; i < len; i++) {
+          v[i] = Math.max(v[i], 0f);
+        }
+        o.write(start, v, len);
       }
-      write(o, start, v, len);
     }
     return out;
   }
@@ -191,21 +185,23 @@ public final class Elementwise {
   /** {@code gradients} where {@code features > 0}, else 0 (TensorFlow's ReluGrad). */
   public static INDArray reluGrad(INDArray gradients, INDArray features) {
     INDArray out = ArrayPool.take(gradients.dataType(), gradients.shape());
-    IntPointer gp = bits(gradients), fp = bits(features), o = bits(out);
     int[][] s = BITS.get();
     int[] g = s[0], f = s[1];
     long n = gradients.length();
-    for (long start = 0; start < n; start += CHUNK) {
-      int len = (int) Math.min(CHUNK, n - start);
-      gp.position(start).get(g, 0, len);
-      fp.position(start).get(f, 0, len);
-      // NOTE: on the float bits, f > 0 is "bits > 0" (sign clear, not +0); a ternary on floats compiles to
-      // a branch per element (~3 ns with random signs), these integer masks to vector code (~0.15 ns).
-      for (int i = 0; i < len; i++) {
-        int b = f[i];
-        g[i] &= ~((b - 1) >> 31) & ~(b >> 31);
+    try (NativeView gv = NativeView.of(gradients); NativeView fv = NativeView.of(features);
+        NativeView o = NativeView.of(out)) {
+      for (long start = 0; start < n; start += CHUNK) {
+        int len = (int) Math.min(CHUNK, n - start);
+        gv.readInts(start, g, len);
+        fv.readInts(start, f, len);
+        // NOTE: on the float bits, f > 0 is "bits > 0" (sign clear, not +0); a ternary on floats compiles to
+        // a branch per element (~3 ns with random signs), these integer masks to vector code (~0.15 ns).
+        for (int i = 0; i < len; i++) {
+          int b = f[i];
+          g[i] &= ~((b - 1) >> 31) & ~(b >> 31);
+        }
+        o.writeInts(start, g, len);
       }
-      o.position(start).put(g, 0, len);
     }
     return out;
   }
@@ -213,21 +209,18 @@ public final class Elementwise {
   private static final ThreadLocal<int[][]> BITS =
       ThreadLocal.withInitial(() -> new int[][] {new int[CHUNK], new int[CHUNK]});
 
-  private static IntPointer bits(INDArray a) {
-    return new IntPointer(a.data().addressPointer());
-  }
-
   /** {@code scale * sum(x)} over every element, accumulated per chunk in double. */
   public static INDArray total(INDArray x, double scale, long[] shape) {
-    FloatPointer in = Buffers.pointer(x);
     float[] v = SCRATCH.get()[0];
     long n = x.length();
     double sum = 0;
-    for (long start = 0; start < n; start += CHUNK) {
-      int len = (int) Math.min(CHUNK, n - start);
-      read(in, start, v, len);
-      for (int i = 0; i < len; i++) {
-        sum += v[i];
+    try (NativeView in = NativeView.of(x)) {
+      for (long start = 0; start < n; start += CHUNK) {
+        int len = (int) Math.min(CHUNK, n - start);
+        in.read(start, v, len);
+        for (int i = 0; i < len; i++) {
+          sum += v[i];
+        }
       }
     }
     return Buffers.write(new float[] {(float) (sum * scale)}, shape);
@@ -236,33 +229,34 @@ public final class Elementwise {
   /** {@code a op b} for op one of + - * /, broadcasting a one-element operand (see appliesToPair). */
   public static INDArray binary(char op, INDArray a, INDArray b, long[] shape) {
     INDArray out = ArrayPool.take(a.dataType(), shape);
-    FloatPointer o = Buffers.pointer(out);
     long n = out.length();
     float[][] s = SCRATCH.get();
     float[] x = s[0], y = s[1];
     if (a.length() == n && b.length() == n) {
-      FloatPointer ap = Buffers.pointer(a), bp = Buffers.pointer(b);
-      for (long start = 0; start < n; start += CHUNK) {
-        int len = (int) Math.min(CHUNK, n - start);
-        read(ap, start, x, len);
-        read(bp, start, y, len);
-        pairs(op, x, y, len);
-        write(o, start, x, len);
+      try (NativeView av = NativeView.of(a); NativeView bv = NativeView.of(b); NativeView o = NativeView.of(out)) {
+        for (long start = 0; start < n; start += CHUNK) {
+          int len = (int) Math.min(CHUNK, n - start);
+          av.read(start, x, len);
+          bv.read(start, y, len);
+          pairs(op, x, y, len);
+          o.write(start, x, len);
+        }
       }
       return out;
     }
     boolean scalarRight = b.length() == 1;
     float c = scalarRight ? b.getFloat(0) : a.getFloat(0);
-    FloatPointer vp = Buffers.pointer(scalarRight ? a : b);
-    for (long start = 0; start < n; start += CHUNK) {
-      int len = (int) Math.min(CHUNK, n - start);
-      read(vp, start, x, len);
-      if (scalarRight) {
-        withRight(op, x, c, len);
-      } else {
-        withLeft(op, c, x, len);
+    try (NativeView v = NativeView.of(scalarRight ? a : b); NativeView o = NativeView.of(out)) {
+      for (long start = 0; start < n; start += CHUNK) {
+        int len = (int) Math.min(CHUNK, n - start);
+        v.read(start, x, len);
+        if (scalarRight) {
+          withRight(op, x, c, len);
+        } else {
+          withLeft(op, c, x, len);
+        }
+        o.write(start, x, len);
       }
-      write(o, start, x, len);
     }
     return out;
   }

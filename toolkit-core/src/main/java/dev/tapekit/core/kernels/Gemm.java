@@ -1,7 +1,5 @@
 package dev.tapekit.core.kernels;
 
-import org.bytedeco.javacpp.DoublePointer;
-import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.openblas.global.openblas_nolapack;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -41,12 +39,14 @@ public final class Gemm {
     int tb = transposeB ? openblas_nolapack.CblasTrans : openblas_nolapack.CblasNoTrans;
     int lda = (int) leadingDimension(x);
     int ldb = (int) leadingDimension(y);
-    if (dt == DataType.FLOAT) {
-      openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, ta, tb, (int) m, (int) n, (int) k, 1f,
-          Buffers.pointer(x), lda, Buffers.pointer(y), ldb, 0f, Buffers.pointer(c), (int) n);
-    } else {
-      openblas_nolapack.cblas_dgemm(openblas_nolapack.CblasRowMajor, ta, tb, (int) m, (int) n, (int) k, 1.0,
-          doubles(x), lda, doubles(y), ldb, 0.0, doubles(c), (int) n);
+    try (NativeView xv = NativeView.of(x); NativeView yv = NativeView.of(y); NativeView cv = NativeView.of(c)) {
+      if (dt == DataType.FLOAT) {
+        openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, ta, tb, (int) m, (int) n, (int) k, 1f,
+            xv.floats(), lda, yv.floats(), ldb, 0f, cv.floats(), (int) n);
+      } else {
+        openblas_nolapack.cblas_dgemm(openblas_nolapack.CblasRowMajor, ta, tb, (int) m, (int) n, (int) k, 1.0,
+            xv.doubles(), lda, yv.doubles(), ldb, 0.0, cv.doubles(), (int) n);
+      }
     }
     return c;
   }
@@ -63,10 +63,5 @@ public final class Gemm {
     }
     long ld = rows == 1 ? Math.max(cols, 1) : a.stride(0);
     return ld >= Math.max(cols, 1) && ld <= Integer.MAX_VALUE ? ld : -1;
-  }
-
-  // NOTE: a view's data().addressPointer() already points at its first element.
-  private static DoublePointer doubles(INDArray a) {
-    return new DoublePointer(a.data().addressPointer());
   }
 }
