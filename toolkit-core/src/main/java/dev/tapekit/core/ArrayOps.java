@@ -26,8 +26,8 @@ abstract class ArrayOps extends ReductionOps {
 
   /** The same values with no gradient flowing back through it ({@code tf.stop_gradient}). */
   public static Tensor stopGradient(TensorLike x) {
-    // NOTE: shares the input's memory, so it is not a new allocation a TensorScope may release
-    return Tensor.wrapOwned(t(x).array());
+    // NOTE: shares the input's memory: released with the scope, but never recycled from here
+    return Tensor.alias(t(x).array());
   }
 
   /** Zeros with x's shape and dtype. */

@@ -48,7 +48,7 @@ public final class CustomGradient {
   public static UnaryOperator<Tensor> of(Function<Tensor, Result> f) {
     return x -> {
       Result r = Tapes.paused(() -> f.apply(x));
-      Tensor out = Tensor.wrapOwned(r.value().array());
+      Tensor out = Tensor.alias(r.value().array());
       return Tapes.record("CustomGradient", out, up -> new Tensor[] {r.gradFn().apply(up[0])}, x);
     };
   }
@@ -57,7 +57,7 @@ public final class CustomGradient {
   public static Function<List<Tensor>, Tensor> ofMany(Function<List<Tensor>, MultiResult> f) {
     return xs -> {
       MultiResult r = Tapes.paused(() -> f.apply(xs));
-      Tensor out = Tensor.wrapOwned(r.value().array());
+      Tensor out = Tensor.alias(r.value().array());
       return Tapes.record("CustomGradient", out, up -> {
         List<Tensor> g = r.gradFn().apply(up[0]);
         if (g.size() != xs.size()) {
@@ -88,7 +88,7 @@ public final class CustomGradient {
       for (int i = 0; i < read.size(); i++) {
         inputs[1 + i] = read.get(i).read();
       }
-      Tensor out = Tensor.wrapOwned(r.value().array());
+      Tensor out = Tensor.alias(r.value().array());
       return Tapes.record("CustomGradient", out, up -> {
         Grads g = r.gradFn().apply(up[0], read);
         Tensor[] all = new Tensor[inputs.length];

@@ -22,17 +22,38 @@ public final class Tensor implements TensorLike {
   private final DType dtype;
   /** Set when the TensorScope that tracked this tensor closed; its memory may hold other data now. */
   private boolean released;
+  /** True for an op's own output, whose memory its scope may recycle; false for aliases of other memory. */
+  private final boolean ownsMemory;
 
   private Tensor(INDArray array) {
+    this(array, false);
+  }
+
+  private Tensor(INDArray array, boolean ownsMemory) {
     this.array = array;
     this.dtype = DType.of(array.dataType());
+    this.ownsMemory = ownsMemory;
   }
 
   /** Wraps an op's output without copying; an open {@link TensorScope} releases it later. */
   static Tensor wrap(INDArray array) {
-    Tensor t = new Tensor(array);
+    Tensor t = new Tensor(array, true);
     TensorScope.track(t);
     return t;
+  }
+
+  /**
+   * A new tensor over another tensor's memory (stop_gradient, custom gradients): released with its
+   * scope like an op output, but the memory is never recycled from it.
+   */
+  static Tensor alias(INDArray array) {
+    Tensor t = new Tensor(array, false);
+    TensorScope.track(t);
+    return t;
+  }
+
+  boolean ownsMemory() {
+    return ownsMemory;
   }
 
   void release() {

@@ -21,9 +21,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * }
  * }</pre>
  *
- * <p>Only op outputs are tracked (not {@code Tensor.of}/{@code zeros} factories, not variable storage).
- * Tensors that must outlive the scope are passed to {@link #keep}; a kept tensor of a nested scope is
- * handed to the enclosing scope. Using a released tensor throws an {@link IllegalStateException}.
+ * <p>Op outputs and variable reads are tracked (not {@code Tensor.of}/{@code zeros} factories). Tensors
+ * that must outlive the scope are passed to {@link #keep}; a kept tensor of a nested scope is handed to
+ * the enclosing scope. Using a released tensor throws an {@link IllegalStateException}. Releasing the
+ * step's reads is what lets an optimizer update a variable's storage in place (see {@link Variable}):
+ * update after the scope that computed the gradients closed, or the update writes a copy.
  *
  * <p>Released memory goes to a per-thread pool (see {@code kernels.ArrayPool}) that the next step's ops
  * draw their outputs from, so a steady training loop allocates almost nothing.
@@ -34,6 +36,9 @@ public final class TensorScope implements AutoCloseable {
   private final TensorScope parent;
   private final ArrayList<Tensor> created = new ArrayList<>();
   private final Set<DataBuffer> kept = Collections.newSetFromMap(new IdentityHashMap<>());
+  /** Variable versions read in this scope (each counted once in its holders). */
+  private final ArrayList<Variable.Generation> reads = new ArrayList<>();
+  private final Set<Variable.Generation> readSet = Collections.newSetFromMap(new IdentityHashMap<>());
   private boolean closed;
 
   private TensorScope(TensorScope parent) {
@@ -53,6 +58,27 @@ public final class TensorScope implements AutoCloseable {
       kept.add(root(((Tensor) t).array()));
     }
     return t;
+  }
+
+  /**
+   * Registers a variable read with the thread's open scope; false when there is none (the read can
+   * then never be released). Called with the variable's lock held.
+   */
+  static boolean holdRead(Variable.Generation g) {
+    TensorScope s = CURRENT.get();
+    if (s == null) {
+      return false;
+    }
+    s.holdReadFor(g);
+    return true;
+  }
+
+  /** Makes this scope a holder of {@code g}, once. Called with the variable's lock held. */
+  void holdReadFor(Variable.Generation g) {
+    if (readSet.add(g)) {
+      reads.add(g);
+      g.holders++;
+    }
   }
 
   static void track(Tensor t) {
@@ -82,7 +108,7 @@ public final class TensorScope implements AutoCloseable {
     Set<DataBuffer> owned = Collections.newSetFromMap(new IdentityHashMap<>());
     for (Tensor t : created) {
       INDArray a = t.array();
-      if (!a.isView() && !kept.contains(root(a))) {
+      if (t.ownsMemory() && !a.isView() && !kept.contains(root(a))) {
         owned.add(root(a));
       }
     }
@@ -94,14 +120,21 @@ public final class TensorScope implements AutoCloseable {
         if (parent != null) {
           parent.created.add(t);
         }
-      } else if (owned.contains(r)) { // views of other memory (a variable's) stay valid
-        t.release();
-        if (!a.isView() && given.add(a)) {
-          ArrayPool.give(a); // reused by the next step's ops, or freed
-        }
+        continue;
+      }
+      // NOTE: views of other memory (a variable's) are released too: the memory stays, but the
+      // variable may be updated in place once its reads are released, and a view must not see that.
+      t.release();
+      if (owned.contains(r) && !a.isView() && given.add(a)) {
+        ArrayPool.give(a); // reused by the next step's ops, or freed
       }
     }
     created.clear();
+    for (Variable.Generation g : reads) {
+      g.variable.releasedBy(g, kept.contains(root(g.storage)), parent);
+    }
+    reads.clear();
+    readSet.clear();
   }
 
   /** Number of arrays tracked so far; for tests and diagnostics. */

@@ -55,7 +55,7 @@ public final class UserOp {
     }
     List<Tensor> args = Arrays.asList(xs);
     Tensor value = Tapes.paused(() -> forward.apply(args));
-    Tensor out = Tensor.wrapOwned(value.array());
+    Tensor out = Tensor.alias(value.array());
     GradFn rule = vjp == null ? null : up -> {
       List<Tensor> g = vjp.apply(args, up[0]);
       if (g.size() != xs.length) {

@@ -40,15 +40,24 @@ public final class GcStress implements AutoCloseable {
     long[] sizes = {64, 300, 1_000, 4_096, 20_000, 70_000, 300_000};
     int i = 0;
     while (running.get()) {
-      INDArray junk = Nd4j.createUninitialized(DataType.FLOAT, sizes[i++ % sizes.length]);
+      // heap garbage: young collections every few milliseconds (a full System.gc() takes ~100 ms)
+      for (int k = 0; k < 64; k++) {
+        sink = new byte[64 << 10];
+      }
+      INDArray junk = Nd4j.createUninitialized(DataType.FLOAT, sizes[i % sizes.length]);
       junk.assign(Float.NaN);
       junk = null;
-      System.gc();
+      if (++i % 16 == 0) {
+        System.gc();
+      }
       collections.incrementAndGet();
     }
   }
 
-  /** Collections requested so far. */
+  /** Keeps the garbage loop from being optimised away. */
+  private static volatile Object sink;
+
+  /** Rounds of garbage (each at least one young collection's worth of heap every few rounds) so far. */
   public long collections() {
     return collections.get();
   }
@@ -78,7 +87,7 @@ public final class GcStress implements AutoCloseable {
         if (!Arrays.equals(want, bits)) {
           int at = Arrays.mismatch(want, bits);
           fail(what + ": repeat " + r + " under GC stress differs at element " + at + ": " + got[at]
-              + " instead of " + quiet[at] + " (" + stress.collections() + " collections so far)");
+              + " instead of " + quiet[at] + " (" + stress.collections() + " garbage rounds so far)");
         }
       }
     }

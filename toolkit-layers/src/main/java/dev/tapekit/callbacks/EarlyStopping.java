@@ -58,7 +58,7 @@ public final class EarlyStopping extends Callback {
       best = current;
       bestEpoch = epoch;
       if (restoreBestWeights) {
-        bestWeights = snapshot();
+        bestWeights = model.getWeights(); // copies
       }
       if (baseline == null || monitor.improved(current, baseline, minDelta)) {
         wait = 0;
@@ -72,11 +72,6 @@ public final class EarlyStopping extends Callback {
         model.setWeights(bestWeights);
       }
     }
-  }
-
-  private List<Tensor> snapshot() {
-    // copies: optimizers update variables in place
-    return model.getWeights().stream().map(t -> Tensor.fromINDArray(t.toINDArray())).toList();
   }
 
   /** The epoch training stopped at (0 if it did not stop early). */

@@ -269,11 +269,14 @@ public abstract class Layer {
     return !constraints.isEmpty();
   }
 
-  /** Current weight values, in {@link #weights()} order. */
+  /**
+   * Copies of the current weight values, in {@link #weights()} order (as Keras's {@code get_weights()}
+   * returns NumPy copies): training afterwards never changes them.
+   */
   public List<Tensor> getWeights() {
     List<Tensor> out = new ArrayList<>();
     for (Variable v : weights()) {
-      out.add(v.peek());
+      out.add(v.withStorage(a -> Tensor.fromINDArray(a.dup('c'))));
     }
     return out;
   }

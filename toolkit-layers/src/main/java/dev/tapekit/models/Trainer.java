@@ -88,24 +88,31 @@ final class Trainer {
 
   // ---------------------------------------------------------------- steps
 
-  /** The tutorial's step: forward under a tape, loss + regularization, gradients, update, metrics. */
+  /** The tutorial's step: forward under a tape, loss + regularization, gradients, metrics, update. */
   void trainStep(Tensor x, Tensor y, Tensor sw, List<Variable> vars, boolean constraints) {
-    // NOTE: the scope frees the step's temporaries now instead of whenever the GC runs (flat memory);
-    // subnormals flush to zero during the step, as in TensorFlow (see Denormals).
-    try (Denormals.Scope flush = Denormals.flush(); TensorScope scope = TensorScope.open()) {
-      Tensor yPred;
-      Tensor total;
+    // NOTE: the scopes free the step's temporaries now instead of whenever the GC runs (flat memory);
+    // subnormals flush to zero during the step, as in TensorFlow (see Denormals). The forward scope
+    // closes before the update, releasing the step's reads of the variables, so that the optimizer can
+    // update their storage in place instead of copying it (Variable's copy-on-write).
+    try (Denormals.Scope flush = Denormals.flush(); TensorScope step = TensorScope.open()) {
       List<Tensor> grads;
-      try (GradientTape tape = new GradientTape()) {
-        yPred = model.call(x, true);
-        total = totalLoss(y, yPred, sw);
-        grads = tape.gradient(total, vars);
+      try (TensorScope forward = TensorScope.open()) {
+        try (GradientTape tape = new GradientTape()) {
+          Tensor yPred = model.call(x, true);
+          Tensor total = totalLoss(y, yPred, sw);
+          grads = tape.gradient(total, vars);
+          track(total, x.shape()[0], y, yPred);
+        }
+        for (Tensor g : grads) {
+          if (g != null) {
+            forward.keep(g);
+          }
+        }
       }
       optimizer.applyGradients(grads, vars);
       if (constraints) {
         model.applyConstraints();
       }
-      track(total, x.shape()[0], y, yPred);
     }
   }
 

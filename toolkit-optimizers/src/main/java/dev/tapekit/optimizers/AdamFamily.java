@@ -50,7 +50,7 @@ abstract class AdamFamily extends BaseOptimizer {
 
   @Override
   void updateStep(Variable variable, INDArray g, Slots s, double lr, long step) {
-    if (!amsgrad && JavaKernels.walkable(variable.peek().array()) && JavaKernels.walkable(g)) {
+    if (!amsgrad && variable.withStorage(JavaKernels::walkable) && JavaKernels.walkable(g)) {
       // NOTE: float32 arrays: cheaper than libnd4j's adam_updater at every size (see JavaKernels); the
       // moments stay on the heap between steps
       double alpha = lr * Math.sqrt(1 - Math.pow(beta2, step)) / (1 - Math.pow(beta1, step));

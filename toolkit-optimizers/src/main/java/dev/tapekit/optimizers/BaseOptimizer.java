@@ -245,7 +245,10 @@ public abstract class BaseOptimizer implements Optimizer {
     for (Slots s : slotOrder) {
       INDArray avg = s.get(EMA_SLOT);
       avg.muli(m);
-      Kernels.axpy(1.0 - m, s.variable.peek().array(), avg);
+      s.variable.withStorage(w -> {
+        Kernels.axpy(1.0 - m, w, avg);
+        return null;
+      });
     }
     if (emaOverwriteFrequency != null && (iterations() + 1) % emaOverwriteFrequency == 0) {
       finalizeVariableValues();

@@ -74,31 +74,33 @@ public final class Ftrl extends BaseOptimizer {
     INDArray newAccum = s.scratch(0);
     INDArray a = s.scratch(1);
     INDArray b = s.scratch(2);
-    INDArray w = variable.peek().array();
-    double l2Reg = l2 + beta / (2.0 * lr);
-    g.mul(g, newAccum);
-    newAccum.addi(accum);
-    a.assign(accum);
-    Transforms.pow(a, -learningRatePower, false);
-    b.assign(newAccum);
-    Transforms.pow(b, -learningRatePower, false);
-    b.sub(a, a);
-    a.divi(lr);
-    a.muli(w); // (new_accum^-p - accum^-p) / lr * var
-    linear.addi(g);
-    if (l2Shrinkage != 0) {
-      Kernels.axpy(2 * l2Shrinkage, w, linear);
-    }
-    linear.subi(a);
-    b.divi(lr);
-    b.addi(2 * l2Reg); // quadratic
-    a.assign(linear);
-    Transforms.max(a, -l1, false);
-    Transforms.min(a, l1, false);
-    a.subi(linear);
-    a.divi(b);
-    accum.assign(newAccum);
-    variable.updateInPlace(x -> x.assign(a));
+    // NOTE: reads the current weights and writes the new ones in the same in-place update
+    variable.updateInPlace(w -> {
+      double l2Reg = l2 + beta / (2.0 * lr);
+      g.mul(g, newAccum);
+      newAccum.addi(accum);
+      a.assign(accum);
+      Transforms.pow(a, -learningRatePower, false);
+      b.assign(newAccum);
+      Transforms.pow(b, -learningRatePower, false);
+      b.sub(a, a);
+      a.divi(lr);
+      a.muli(w); // (new_accum^-p - accum^-p) / lr * var
+      linear.addi(g);
+      if (l2Shrinkage != 0) {
+        Kernels.axpy(2 * l2Shrinkage, w, linear);
+      }
+      linear.subi(a);
+      b.divi(lr);
+      b.addi(2 * l2Reg); // quadratic
+      a.assign(linear);
+      Transforms.max(a, -l1, false);
+      Transforms.min(a, l1, false);
+      a.subi(linear);
+      a.divi(b);
+      accum.assign(newAccum);
+      w.assign(a);
+    });
   }
 
   /** Builder with Keras's argument names. */

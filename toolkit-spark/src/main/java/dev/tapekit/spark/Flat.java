@@ -35,7 +35,7 @@ final class Flat {
     double[] out = new double[Math.toIntExact(size(vars))];
     int at = 0;
     for (Variable v : vars) {
-      double[] d = v.peek().toDoubleArray();
+      double[] d = v.withStorage(dev.tapekit.core.kernels.Buffers::doubles);
       System.arraycopy(d, 0, out, at, d.length);
       at += d.length;
     }

@@ -22,6 +22,17 @@ public final class Buffers {
     return dense(a) ? a : a.dup('c');
   }
 
+  /** Copies {@code from} into {@code to} (same shape): one memcpy when both are dense and of one dtype. */
+  public static void copy(INDArray from, INDArray to) {
+    if (from.dataType() == to.dataType() && from.length() == to.length() && dense(from) && dense(to)) {
+      try (NativeView f = NativeView.of(from); NativeView t = NativeView.of(to)) {
+        t.copyFrom(f, from.length() * from.dataType().width());
+      }
+    } else {
+      to.assign(from);
+    }
+  }
+
   /** The elements in row-major order as doubles (one copy, converting float32). */
   public static double[] doubles(INDArray a) {
     INDArray d = rowMajor(a);

@@ -57,6 +57,13 @@ public final class NativeView implements AutoCloseable {
     return new DoublePointer(base);
   }
 
+  /** Copies every byte of {@code from} (dense, of this view's dtype and length) into this view's memory. */
+  public void copyFrom(NativeView from, long bytes) {
+    Pointer.memcpy(base, from.base, bytes);
+    Reference.reachabilityFence(owner);
+    Reference.reachabilityFence(from.owner);
+  }
+
   /** Copies {@code len} float elements from element {@code start} into {@code into[0..len)}. */
   public float[] read(long start, float[] into, int len) {
     copies().position(start).get(into, 0, len);
