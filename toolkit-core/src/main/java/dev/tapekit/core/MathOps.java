@@ -1,6 +1,8 @@
 package dev.tapekit.core;
 
+import dev.tapekit.core.kernels.Buffers;
 import dev.tapekit.core.kernels.Elementwise;
+import java.util.function.DoubleUnaryOperator;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
@@ -261,18 +263,55 @@ abstract class MathOps extends OpSupport {
     return unary("Log", a, Transforms.log(a.array(), true), (g, y) -> divide(g, a));
   }
 
-  /** log(1 + x), accurate near 0. */
-  public static Tensor log1p(TensorLike x) {
-    Tensor a = t(x);
-    return unary("Log1p", a, exec("log1p", new INDArray[] {a.array()}, null, null, null),
-        (g, y) -> divide(g, add(a, 1.0)));
+  /**
+   * {@code f} per element in double precision, rounded once to the array's dtype (float32 or float64).
+   * NOTE: for the functions libnd4j computes by their naive formulas (log1p as log(1 + x), expm1 as
+   * exp(x) - 1, tanh as (e^2x - 1) / (e^2x + 1), asinh as log(x + sqrt(x^2 + 1)), ...), which lose every
+   * digit near 0 in both dtypes.
+   */
+  static INDArray perElement(INDArray x, DoubleUnaryOperator f) {
+    double[] v = Buffers.doubles(x);
+    for (int i = 0; i < v.length; i++) {
+      v[i] = f.applyAsDouble(v[i]);
+    }
+    return Buffers.create(v, x.dataType(), x.shape());
   }
 
-  /** e^x - 1, accurate near 0. */
+  /** libnd4j's values {@code y} of a function, with the elements where |x| < {@code below} recomputed by {@code f}. */
+  private static INDArray refineNearZero(INDArray x, INDArray y, double below, DoubleUnaryOperator f) {
+    double[] xs = Buffers.doubles(x);
+    double[] ys = null;
+    for (int i = 0; i < xs.length; i++) {
+      if (Math.abs(xs[i]) < below) {
+        if (ys == null) {
+          ys = Buffers.doubles(y);
+        }
+        ys[i] = f.applyAsDouble(xs[i]);
+      }
+    }
+    return ys == null ? y : Buffers.create(ys, y.dataType(), y.shape());
+  }
+
+  /**
+   * log(1 + x), accurate near 0. libnd4j computes log(1 + x), within 2 ulps for |x| >= 0.5 and losing
+   * every digit below ~1e-7 (float32) or ~1e-16 (float64); elements with |x| < 0.5 use {@code Math.log1p}.
+   */
+  public static Tensor log1p(TensorLike x) {
+    Tensor a = t(x);
+    requireFloating("Log1p", a);
+    INDArray nd = exec("log1p", new INDArray[] {a.array()}, null, null, null);
+    return unary("Log1p", a, refineNearZero(a.array(), nd, 0.5, Math::log1p), (g, y) -> divide(g, add(a, 1.0)));
+  }
+
+  /**
+   * e^x - 1, accurate near 0. libnd4j computes exp(x) - 1, within 1 ulp for |x| >= 0.5; elements with
+   * |x| < 0.5 use {@code Math.expm1}.
+   */
   public static Tensor expm1(TensorLike x) {
     Tensor a = t(x);
-    return unary("Expm1", a, strict(new org.nd4j.linalg.api.ops.impl.transforms.strict.Expm1(a.array(), a.array().ulike())),
-        (g, y) -> multiply(g, add(y, 1.0)));
+    requireFloating("Expm1", a);
+    INDArray nd = strict(new org.nd4j.linalg.api.ops.impl.transforms.strict.Expm1(a.array(), a.array().ulike()));
+    return unary("Expm1", a, refineNearZero(a.array(), nd, 0.5, Math::expm1), (g, y) -> multiply(g, add(y, 1.0)));
   }
 
   /** Sine. */
@@ -325,26 +364,59 @@ abstract class MathOps extends OpSupport {
     return unary("Cosh", a, Transforms.cosh(a.array(), true), (g, y) -> multiply(g, sinh(a)));
   }
 
-  /** Hyperbolic tangent. */
+  /**
+   * Hyperbolic tangent. libnd4j's kernel is within ~2 ulps for |x| >= 0.5 but loses digits below (all of
+   * them under ~1e-8: (e^2x - 1) / (e^2x + 1)); those elements are recomputed with {@code Math.tanh}.
+   */
   public static Tensor tanh(TensorLike x) {
     Tensor a = t(x);
-    return unary("Tanh", a, Transforms.tanh(a.array(), true),
+    requireFloating("Tanh", a);
+    return unary("Tanh", a, refineNearZero(a.array(), Transforms.tanh(a.array(), true), 0.5, Math::tanh),
         (g, y) -> multiply(g, subtract(1.0, square(y))));
   }
 
-  /** Inverse hyperbolic sine. */
+  /** Inverse hyperbolic sine, accurate near 0 and for large |x| (fdlibm's forms, per element). */
   public static Tensor asinh(TensorLike x) {
     Tensor a = t(x);
-    return unary("Asinh", a, strict(new org.nd4j.linalg.api.ops.impl.transforms.strict.ASinh(a.array(), a.array().ulike())),
-        (g, y) -> divide(g, sqrt(add(square(a), 1.0))));
+    requireFloating("Asinh", a);
+    return unary("Asinh", a, perElement(a.array(), MathOps::asinh), (g, y) -> divide(g, sqrt(add(square(a), 1.0))));
   }
 
-  /** Inverse hyperbolic cosine. */
+  static double asinh(double x) {
+    double a = Math.abs(x);
+    double r;
+    if (a > 0x1p28) {
+      r = Math.log(a) + LN2; // sqrt(x^2 + 1) == |x| in double
+    } else if (a > 2) {
+      r = Math.log(2 * a + 1 / (Math.sqrt(a * a + 1) + a));
+    } else {
+      double t = a * a;
+      r = Math.log1p(a + t / (1 + Math.sqrt(1 + t)));
+    }
+    return Math.copySign(r, x);
+  }
+
+  /** Inverse hyperbolic cosine, accurate near 1 and for large x (fdlibm's forms, per element). */
   public static Tensor acosh(TensorLike x) {
     Tensor a = t(x);
-    return unary("Acosh", a, strict(new org.nd4j.linalg.api.ops.impl.transforms.strict.ACosh(a.array(), a.array().ulike())),
+    requireFloating("Acosh", a);
+    return unary("Acosh", a, perElement(a.array(), MathOps::acosh),
         (g, y) -> divide(g, sqrt(subtract(square(a), 1.0))));
   }
+
+  static double acosh(double x) {
+    if (!(x >= 1)) {
+      return Double.NaN;
+    } else if (x > 0x1p28) {
+      return Math.log(x) + LN2;
+    } else if (x > 2) {
+      return Math.log(2 * x - 1 / (x + Math.sqrt(x * x - 1)));
+    }
+    double t = x - 1;
+    return Math.log1p(t + Math.sqrt(2 * t + t * t));
+  }
+
+  private static final double LN2 = Math.log(2);
 
   /** Inverse hyperbolic tangent. */
   public static Tensor atanh(TensorLike x) {

@@ -16,7 +16,10 @@ abstract class NnOps extends ArrayOps {
 
   // ---------------------------------------------------------------- matmul
 
-  /** Matrix product of the last two axes ({@code tf.linalg.matmul}); leading axes are a batch. */
+  /**
+   * Matrix product of the last two axes ({@code tf.linalg.matmul}); leading axes are a batch and broadcast
+   * with NumPy's rules ({@code [2, 3, 4] x [4, 5]}, {@code [2, 3, 4] x [1, 4, 5]} give {@code [2, 3, 5]}).
+   */
   public static Tensor matmul(TensorLike x, TensorLike y) {
     return matmul(x, y, false, false);
   }
@@ -27,33 +30,77 @@ abstract class NnOps extends ArrayOps {
     sameDType("MatMul", a, b);
     requireFloating("MatMul", a);
     long[] as = a.shape(), bs = b.shape();
-    if (as.length < 2 || as.length != bs.length) {
-      throw new IllegalArgumentException("MatMul: operands must have the same rank >= 2, got shapes "
-          + Shapes.str(as) + " and " + Shapes.str(bs));
+    if (as.length < 2 || bs.length < 2) {
+      throw new IllegalArgumentException("MatMul: operands must have rank >= 2, got shapes " + Shapes.str(as)
+          + " and " + Shapes.str(bs));
     }
-    int r = as.length;
-    long inner1 = transposeA ? as[r - 2] : as[r - 1];
-    long inner2 = transposeB ? bs[r - 1] : bs[r - 2];
-    if (inner1 != inner2 || !Arrays.equals(Arrays.copyOf(as, r - 2), Arrays.copyOf(bs, r - 2))) {
+    int ra = as.length, rb = bs.length;
+    long m = transposeA ? as[ra - 1] : as[ra - 2];
+    long inner1 = transposeA ? as[ra - 2] : as[ra - 1];
+    long inner2 = transposeB ? bs[rb - 1] : bs[rb - 2];
+    long n = transposeB ? bs[rb - 2] : bs[rb - 1];
+    long[] batch = batchBroadcast(Arrays.copyOf(as, ra - 2), Arrays.copyOf(bs, rb - 2));
+    if (inner1 != inner2 || batch == null) {
       throw new IllegalArgumentException("MatMul: cannot multiply shapes " + Shapes.str(as)
           + (transposeA ? "^T" : "") + " and " + Shapes.str(bs) + (transposeB ? "^T" : ""));
     }
-    INDArray out = r == 2
-        ? Gemm.multiply(a.array(), b.array(), transposeA, transposeB)
-        : Nd4j.matmul(a.array(), b.array(), null, transposeA, transposeB, false);
+    long[] outShape = Arrays.copyOf(batch, batch.length + 2);
+    outShape[batch.length] = m;
+    outShape[batch.length + 1] = n;
+    // [..., m, k] x [k, n]: one 2-D product of all rows, as TensorFlow folds the batch into the rows
+    boolean fold = ra > 2 && rb == 2 && !transposeA && a.size() > 0 && inner1 > 0 && n > 0;
+    INDArray out;
+    if (ra == 2 && rb == 2) {
+      out = Gemm.multiply(a.array(), b.array(), transposeA, transposeB);
+    } else if (Shapes.size(outShape) == 0 || inner1 == 0) { // libnd4j's matmul rejects empty operands
+      out = Nd4j.zeros(a.array().dataType(), outShape);
+    } else if (fold) {
+      INDArray rows = a.array().reshape('c', a.size() / inner1, inner1);
+      out = Gemm.multiply(rows, b.array(), false, transposeB).reshape('c', outShape);
+    } else {
+      out = Nd4j.matmul(bcast(a.array(), withBatch(batch, as)), bcast(b.array(), withBatch(batch, bs)), null,
+          transposeA, transposeB, false);
+    }
     return record1("MatMul", wrap(out), g -> {
-      // TensorFlow's _MatMulGrad, one case per pair of flags; only the gradients the tape needs
+      // TensorFlow's _MatMulGrad, one case per pair of flags; only the gradients the tape needs. Each is
+      // summed over the batch axes its input was broadcast along (TensorFlow's BatchMatMulV2 gradient).
       boolean da = GradFn.needs(0);
       boolean db = GradFn.needs(1);
-      if (!transposeA && !transposeB) {
-        return new Tensor[] {da ? matmul(g, b, false, true) : null, db ? matmul(a, g, true, false) : null};
+      Tensor[] r;
+      if (fold) {
+        // the folded rows again: b's gradient is one 2-D product, no [batch..., k, n] intermediate
+        Tensor a2 = Ops.reshape(a, -1, inner1);
+        Tensor g2 = Ops.reshape(g, -1, n);
+        r = new Tensor[] {da ? (transposeB ? matmul(g, b) : matmul(g, b, false, true)) : null,
+            db ? (transposeB ? matmul(g2, a2, true, false) : matmul(a2, g2, true, false)) : null};
+      } else if (!transposeA && !transposeB) {
+        r = new Tensor[] {da ? matmul(g, b, false, true) : null, db ? matmul(a, g, true, false) : null};
       } else if (!transposeA) {
-        return new Tensor[] {da ? matmul(g, b, false, false) : null, db ? matmul(g, a, true, false) : null};
+        r = new Tensor[] {da ? matmul(g, b, false, false) : null, db ? matmul(g, a, true, false) : null};
       } else if (!transposeB) {
-        return new Tensor[] {da ? matmul(b, g, false, true) : null, db ? matmul(a, g, false, false) : null};
+        r = new Tensor[] {da ? matmul(b, g, false, true) : null, db ? matmul(a, g, false, false) : null};
+      } else {
+        r = new Tensor[] {da ? matmul(b, g, true, true) : null, db ? matmul(g, a, true, true) : null};
       }
-      return new Tensor[] {da ? matmul(b, g, true, true) : null, db ? matmul(g, a, true, true) : null};
+      return new Tensor[] {r[0] == null ? null : sumTo(r[0], as), r[1] == null ? null : sumTo(r[1], bs)};
     }, a, b);
+  }
+
+  /** NumPy's broadcast of two batch shapes, or null when they are incompatible. */
+  private static long[] batchBroadcast(long[] a, long[] b) {
+    try {
+      return Shapes.broadcast("MatMul", a, b);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  /** The batch shape followed by the operand's last two dimensions. */
+  private static long[] withBatch(long[] batch, long[] shape) {
+    long[] s = Arrays.copyOf(batch, batch.length + 2);
+    s[batch.length] = shape[shape.length - 2];
+    s[batch.length + 1] = shape[shape.length - 1];
+    return s;
   }
 
   /** Adds a bias vector along the last axis ({@code tf.nn.bias_add}, NHWC). */
@@ -203,14 +250,13 @@ abstract class NnOps extends ArrayOps {
     return divide(relu6(add(x, 3.0)), 6.0);
   }
 
-  /** log(1 + e^x), computed stably. */
+  /** log(1 + e^x), computed stably: about e^x for very negative x, x for large x. */
   public static Tensor softplus(TensorLike x) {
     Tensor a = t(x);
     requireFloating("Softplus", a);
-    // NOTE: log1p(exp(-|x|)) + max(x, 0) never overflows, unlike log(1 + exp(x)).
-    INDArray arr = a.array();
-    INDArray out = Transforms.log(Transforms.exp(Transforms.abs(arr, true).negi(), false).addi(1.0), false)
-        .addi(Transforms.relu(arr, true));
+    // NOTE: max(x, 0) + log1p(exp(-|x|)) in double per element never overflows, unlike log(1 + exp(x)), and
+    // keeps e^x's digits for x < -17, where log(1 + e^x) rounds 1 + e^x to 1 and returns 0.
+    INDArray out = perElement(a.array(), v -> Math.max(v, 0) + Math.log1p(Math.exp(-Math.abs(v))));
     return record1("Softplus", wrap(out), g -> new Tensor[] {multiply(g, sigmoid(a))}, a);
   }
 

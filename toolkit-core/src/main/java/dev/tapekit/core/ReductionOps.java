@@ -175,15 +175,80 @@ abstract class ReductionOps extends MathOps {
   }
 
   /**
-   * Product over axes. NOTE: the gradient is prod / x, exact for non-zero inputs; where an input is
-   * zero it is not defined this way (TensorFlow uses cumulative products there).
+   * Product over axes. The gradient of each element is the product of the other elements of its group,
+   * as TensorFlow's: exact with one zero or several (prod / x is NaN there), and differentiable again.
    */
   public static Tensor reduceProd(TensorLike x, int[] axis, boolean keepDims) {
     Tensor a = t(x);
     int[] axes = resolve("Prod", a, axis);
     Tensor out = wrap(reduce("Prod", a, axes, keepDims));
-    return record1("Prod", out, g -> new Tensor[] {
-        divide(multiply(spread(g, a, axes), spread(out, a, axes)), a)}, a);
+    return record1("Prod", out, g -> new Tensor[] {multiply(spread(g, a, axes), productOfOthers(a, axes))}, a);
+  }
+
+  /**
+   * Each element's product of the other elements of its reduction group (TensorFlow's _ProdGrad): the
+   * reduced axes move to the front and flatten to n rows, and the exclusive cumulative products of the rows
+   * from both ends multiply. No division, and every step is a recorded op (slice, pad, multiply).
+   */
+  private static Tensor productOfOthers(Tensor a, int[] axes) {
+    long[] s = a.shape();
+    boolean[] reduced = new boolean[s.length];
+    for (int ax : axes) {
+      reduced[ax] = true;
+    }
+    int[] perm = new int[s.length];
+    int k = 0;
+    long n = 1;
+    for (int d = 0; d < s.length; d++) {
+      if (reduced[d]) {
+        perm[k++] = d;
+        n *= s[d];
+      }
+    }
+    boolean moves = false;
+    for (int d = 0; d < s.length; d++) {
+      if (!reduced[d]) {
+        moves |= k != d;
+        perm[k++] = d;
+      }
+    }
+    if (n <= 1 || a.size() == 0) {
+      return Ops.onesLike(a);
+    }
+    Tensor moved = moves ? Ops.transpose(a, perm) : a;
+    Tensor rows = Ops.reshape(moved, n, -1);
+    Tensor others = Ops.reshape(multiply(exclusiveCumprod(rows, false), exclusiveCumprod(rows, true)), moved.shape());
+    if (!moves) {
+      return others;
+    }
+    int[] inverse = new int[perm.length];
+    for (int i = 0; i < perm.length; i++) {
+      inverse[perm[i]] = i;
+    }
+    return Ops.transpose(others, inverse);
+  }
+
+  /**
+   * Row i of the result is the product of rows 0..i-1 of {@code rows} (of rows i+1..n-1 when {@code reverse});
+   * log2(n) doubling steps.
+   */
+  private static Tensor exclusiveCumprod(Tensor rows, boolean reverse) {
+    long n = rows.shape()[0];
+    Tensor c = shiftRows(rows, 1, reverse);
+    for (long k = 1; k < n; k *= 2) {
+      c = multiply(c, shiftRows(c, k, reverse));
+    }
+    return c;
+  }
+
+  /** Rows moved down by k (up when {@code reverse}), the vacated rows filled with ones. */
+  private static Tensor shiftRows(Tensor rows, long k, boolean reverse) {
+    long n = rows.shape()[0];
+    if (k >= n) {
+      return Ops.onesLike(rows);
+    }
+    Tensor kept = Ops.slice(rows, new long[] {reverse ? k : 0, 0}, new long[] {n - k, -1});
+    return Ops.pad(kept, new long[][] {{reverse ? 0 : k, reverse ? k : 0}, {0, 0}}, 1.0);
   }
 
   /** log(sum(exp(x))) computed stably by shifting with the (gradient-stopped) maximum. */
