@@ -38,9 +38,18 @@ abstract class NnOps extends ArrayOps {
       throw new IllegalArgumentException("MatMul: cannot multiply shapes " + Shapes.str(as)
           + (transposeA ? "^T" : "") + " and " + Shapes.str(bs) + (transposeB ? "^T" : ""));
     }
-    INDArray out = r == 2
-        ? Gemm.multiply(a.array(), b.array(), transposeA, transposeB)
-        : Nd4j.matmul(a.array(), b.array(), null, transposeA, transposeB, false);
+    INDArray out;
+    if (a.size() == 0 || b.size() == 0) {
+      // NOTE: BLAS and Nd4j.gemm reject empty operands; the product is empty, or zeros when k = 0
+      long[] shape = Arrays.copyOf(as, r);
+      shape[r - 2] = transposeA ? as[r - 1] : as[r - 2];
+      shape[r - 1] = transposeB ? bs[r - 2] : bs[r - 1];
+      out = Nd4j.zeros(a.array().dataType(), shape);
+    } else {
+      out = r == 2
+          ? Gemm.multiply(a.array(), b.array(), transposeA, transposeB)
+          : Nd4j.matmul(a.array(), b.array(), null, transposeA, transposeB, false);
+    }
     return record1("MatMul", wrap(out), g -> {
       // TensorFlow's _MatMulGrad, one case per pair of flags; only the gradients the tape needs
       boolean da = GradFn.needs(0);

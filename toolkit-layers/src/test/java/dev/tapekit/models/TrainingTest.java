@@ -61,6 +61,17 @@ class TrainingTest {
   }
 
   @Test
+  void predictOnZeroRowsGivesZeroRowsOfOutputs() {
+    Sequential m = mlp();
+    Tensor none = Tensor.zeros(0, 2);
+    assertArrayEquals(new long[] {0, 4}, m.predict(none).shape());
+    assertArrayEquals(new long[] {0, 4}, m.predict(none, 1).shape());
+    dev.tapekit.layers.KerasTensor in = Input.of(2);
+    Model functional = new Model(in, new Dense(3).apply(in));
+    assertArrayEquals(new long[] {0, 3}, functional.predict(none).shape());
+  }
+
+  @Test
   void compileByKerasNames() {
     Tensor[] d = blobs(256, 4);
     RandomSeeds.setRandomSeed(1);
