@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Recording starts at construction and stops at {@link #close()}; gradients may be taken inside the
- * block or after it, and {@link #resume()} records again (TensorFlow's second {@code with tape:}). Trainable variables read while recording are watched when {@code
- * watchAccessedVariables} is on; tensors only when {@link #watch}ed. A non-persistent tape computes one
+ * block or after it, and {@link #resume()} records again (TensorFlow's second {@code with tape:}).
+ * Trainable variables read while recording are watched when {@code watchAccessedVariables} is on; tensors only when {@link #watch}ed. A non-persistent tape computes one
  * set of gradients. Tapes nest: gradient rules are tapekit ops, so an outer tape records an inner
  * tape's backward pass and differentiates it again.
  */
@@ -141,10 +141,11 @@ public final class GradientTape extends Recorder implements AutoCloseable {
 
   /**
    * Records again until the returned handle is closed, like entering {@code with tape:} a second time:
-   * ops recorded in every block contribute to the gradients.
+   * ops recorded in every block contribute to the gradients. As in TensorFlow, a non-persistent tape
+   * that already computed its gradients starts afresh (its earlier recording is gone, and it may
+   * compute one new set of gradients).
    *
-   * @throws IllegalStateException while the tape is still in a block, or when it is a non-persistent
-   *     tape that already computed its gradients
+   * @throws IllegalStateException while the tape is still in a block
    */
   public Recording resume() {
     if (open) {
@@ -152,8 +153,7 @@ public final class GradientTape extends Recorder implements AutoCloseable {
           "Tape is still recording, This can happen if you try to re-enter an already-active tape.");
     }
     if (used && !persistent) {
-      throw new IllegalStateException("A non-persistent GradientTape can only be used to compute one set of "
-          + "gradients (or jacobians); it cannot record again (reset() it, or use a new tape)");
+      reset(); // TensorFlow's _push_tape: the used tape was dropped, so a new one is pushed
     }
     startBlock();
     return new Handle(false);
