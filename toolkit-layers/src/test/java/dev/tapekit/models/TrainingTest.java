@@ -2,6 +2,7 @@ package dev.tapekit.models;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -44,6 +45,25 @@ class TrainingTest {
     m.compile(Adam.builder().learningRate(0.01).build(), SparseCategoricalCrossentropy.builder().fromLogits(true).build(),
         List.of("accuracy"));
     return m;
+  }
+
+  @Test
+  void getWeightsAreCopiesThatSetWeightsRestoresAfterFit() {
+    // Keras: w = m.get_weights(); m.fit(...); m.set_weights(w) restores the model exactly
+    Tensor[] d = blobs(200, 5);
+    Sequential m = mlp();
+    m.fit(d[0], d[1], FitOptions.builder().epochs(1).batchSize(32).seed(1).verbose(0).build());
+    List<Tensor> saved = m.getWeights();
+    float[] kernelBefore = saved.get(0).toFloatArray();
+    float[] predictionsBefore = m.predict(d[0]).toFloatArray();
+    m.fit(d[0], d[1], FitOptions.builder().epochs(2).batchSize(32).seed(2).verbose(0).build());
+    assertArrayEquals(kernelBefore, saved.get(0).toFloatArray(), "training changed a tensor from getWeights()");
+    assertFalse(java.util.Arrays.equals(predictionsBefore, m.predict(d[0]).toFloatArray()), "training moved");
+    m.setWeights(saved);
+    assertArrayEquals(predictionsBefore, m.predict(d[0]).toFloatArray());
+    Tensor read = m.trainableVariables().get(0).read();
+    m.fit(d[0], d[1], FitOptions.builder().epochs(1).batchSize(32).seed(3).verbose(0).build());
+    assertArrayEquals(kernelBefore, read.toFloatArray(), "a read before fit() is a snapshot");
   }
 
   @Test
