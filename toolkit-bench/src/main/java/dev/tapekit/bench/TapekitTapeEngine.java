@@ -68,12 +68,15 @@ final class TapekitTapeEngine implements Engine {
   }
 
   private static void step(Adam adam, List<Variable> vars, Tensor y, java.util.function.Supplier<Tensor> forward) {
-    try (TensorScope scope = TensorScope.open()) {
+    // the recommended step shape (docs/core.md): the inner scope releases the step's reads of the
+    // variables before the update, so Adam writes their storage in place
+    try (TensorScope step = TensorScope.open()) {
       List<Tensor> grads;
-      try (GradientTape tape = new GradientTape()) {
+      try (TensorScope pass = TensorScope.open(); GradientTape tape = new GradientTape()) {
         Tensor logits = forward.get();
         Tensor loss = Ops.reduceMean(Ops.sparseSoftmaxCrossEntropyWithLogits(y, logits));
         grads = tape.gradient(loss, vars);
+        grads.forEach(pass::keep);
       }
       adam.applyGradients(grads, vars);
     }

@@ -11,7 +11,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
-/** Shape and indexing ops: reshape, transpose, concat, slice, gather, pad, where, cast, ... */
+/** Shape and indexing ops: reshape, transpose, concat, slice, gather, pad, where, cast, sort, linspace, ... */
 abstract class ArrayOps extends ReductionOps {
   ArrayOps() {}
 
@@ -38,6 +38,52 @@ abstract class ArrayOps extends ReductionOps {
   /** Ones with x's shape and dtype. */
   public static Tensor onesLike(TensorLike x) {
     return filledLike(x, 1.0);
+  }
+
+  /**
+   * {@code num} evenly spaced float32 values from {@code start} to {@code stop}, both included exactly
+   * ({@code tf.linspace}).
+   */
+  public static Tensor linspace(double start, double stop, int num) {
+    return linspace(start, stop, num, DType.FLOAT32);
+  }
+
+  /**
+   * {@code tf.linspace} in float32 or float64: {@code start + i * (stop - start) / (num - 1)}, computed in
+   * the dtype, with the last value {@code stop} itself (as TensorFlow, which appends the endpoint).
+   */
+  public static Tensor linspace(double start, double stop, int num, DType dtype) {
+    if (num < 0) {
+      throw new IllegalArgumentException("LinSpace: num must be non-negative, got " + num);
+    }
+    requireFloatingType("LinSpace", dtype);
+    int steps = Math.max(num - 1, 1);
+    double[] v = new double[num];
+    if (dtype == DType.FLOAT32) { // NOTE: in float32 arithmetic, so the values are TensorFlow's bit for bit
+      float s = (float) start;
+      float delta = ((float) stop - s) / steps;
+      for (int i = 1; i < num - 1; i++) {
+        v[i] = s + delta * i;
+      }
+    } else {
+      double delta = (stop - start) / steps;
+      for (int i = 1; i < num - 1; i++) {
+        v[i] = start + delta * i;
+      }
+    }
+    if (num > 0) {
+      v[0] = start;
+    }
+    if (num > 1) {
+      v[num - 1] = stop;
+    }
+    return wrap(Nd4j.create(v, new long[] {num}, 'c').castTo(dtype.nd4j()));
+  }
+
+  private static void requireFloatingType(String op, DType dtype) {
+    if (!dtype.isFloating()) {
+      throw new IllegalArgumentException(op + ": dtype must be float32 or float64, got " + dtype);
+    }
   }
 
   /** A constant of x's shape and dtype; floating ones come from the step's array pool. */
@@ -495,6 +541,100 @@ abstract class ArrayOps extends ReductionOps {
   /** One-hot float32 vectors of 1 and 0. */
   public static Tensor oneHot(TensorLike indices, int depth) {
     return oneHot(indices, depth, 1.0, 0.0, DType.FLOAT32);
+  }
+
+  // ---------------------------------------------------------------- sorting
+
+  /** {@link #argsort(TensorLike, int, boolean)} along the last axis, ascending. */
+  public static Tensor argsort(TensorLike x) {
+    return argsort(x, -1, true);
+  }
+
+  /**
+   * The int32 indices along {@code axis} that sort {@code x} ({@code tf.argsort}). Stable in both
+   * directions: equal values keep their order. NaN sorts above every number (last when ascending), as
+   * in NumPy.
+   */
+  public static Tensor argsort(TensorLike x, int axis, boolean ascending) {
+    Tensor a = t(x);
+    int ax = Shapes.axis("ArgSort", axis, a.rank());
+    int[] src = sortedSources(a, ax, ascending);
+    long inner = Shapes.size(Arrays.copyOfRange(a.shape(), ax + 1, a.rank()));
+    long n = a.shape()[ax];
+    int[] idx = new int[src.length];
+    for (int j = 0; j < src.length; j++) {
+      idx[j] = (int) (src[j] / inner % n); // the source's position along the axis
+    }
+    return wrap(Nd4j.createFromArray(idx).reshape('c', a.shape()));
+  }
+
+  /** {@link #sort(TensorLike, int, boolean)} along the last axis, ascending. */
+  public static Tensor sort(TensorLike x) {
+    return sort(x, -1, true);
+  }
+
+  /**
+   * The values of {@code x} sorted along {@code axis} ({@code tf.sort}), stably, in the order of {@link
+   * #argsort(TensorLike, int, boolean)}. A gather of the flattened input, so the gradient sends each
+   * upstream value back to the position its value came from (and the rule is differentiable again).
+   */
+  public static Tensor sort(TensorLike x, int axis, boolean ascending) {
+    Tensor a = t(x);
+    int ax = Shapes.axis("Sort", axis, a.rank());
+    if (a.size() == 0) {
+      return identity(a);
+    }
+    Tensor sources = Tensor.of(sortedSources(a, ax, ascending));
+    return reshape(gather(reshape(a, a.size()), sources, 0), a.shape());
+  }
+
+  /**
+   * For each element of the sorted result (row-major), the flat index of the input element it takes:
+   * every slice along {@code axis} is sorted by a stable sort of its positions.
+   */
+  private static int[] sortedSources(Tensor a, int axis, boolean ascending) {
+    if (a.size() > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("Sort: tensor of shape " + Shapes.str(a.shape()) + " is too large");
+    }
+    long[] shape = a.shape();
+    int n = (int) shape[axis];
+    int inner = (int) Shapes.size(Arrays.copyOfRange(shape, axis + 1, shape.length));
+    int outer = n == 0 || inner == 0 ? 0 : (int) (a.size() / ((long) n * inner));
+    boolean floating = a.dtype().isFloating();
+    double[] d = floating ? a.toDoubleArray() : null;
+    long[] l = floating ? null : a.toLongArray();
+    java.util.Comparator<Integer> byValue = floating
+        ? (p, q) -> compareNaNLast(d[p], d[q])
+        : (p, q) -> Long.compare(l[p], l[q]);
+    java.util.Comparator<Integer> order = ascending ? byValue : (p, q) -> byValue.compare(q, p);
+    int[] src = new int[(int) a.size()];
+    Integer[] slice = new Integer[n];
+    for (int o = 0; o < outer; o++) {
+      for (int i = 0; i < inner; i++) {
+        int base = o * n * inner + i;
+        for (int k = 0; k < n; k++) {
+          slice[k] = base + k * inner;
+        }
+        Arrays.sort(slice, order); // NOTE: a merge sort (TimSort) on objects: stable
+        for (int k = 0; k < n; k++) {
+          src[base + k * inner] = slice[k];
+        }
+      }
+    }
+    return src;
+  }
+
+  /** Orders numbers as {@code <} does (so -0.0 equals 0.0) and NaN above all of them. */
+  private static int compareNaNLast(double p, double q) {
+    if (p < q) {
+      return -1;
+    }
+    if (p > q) {
+      return 1;
+    }
+    boolean pn = Double.isNaN(p);
+    boolean qn = Double.isNaN(q);
+    return pn == qn ? 0 : pn ? 1 : -1;
   }
 
   // ---------------------------------------------------------------- selection

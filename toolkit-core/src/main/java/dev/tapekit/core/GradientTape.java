@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Recording starts at construction and stops at {@link #close()}; gradients may be taken inside the
- * block or after it. Trainable variables read while recording are watched when {@code
- * watchAccessedVariables} is on; tensors only when {@link #watch}ed. A non-persistent tape computes one
+ * block or after it, and {@link #resume()} records again (TensorFlow's second {@code with tape:}).
+ * Trainable variables read while recording are watched when {@code watchAccessedVariables} is on; tensors only when {@link #watch}ed. A non-persistent tape computes one
  * set of gradients. Tapes nest: gradient rules are tapekit ops, so an outer tape records an inner
  * tape's backward pass and differentiates it again.
  */
@@ -38,7 +38,12 @@ public final class GradientTape extends Recorder implements AutoCloseable {
   private final Set<Tensor> watched = Collections.newSetFromMap(new IdentityHashMap<>());
   private final LinkedHashMap<Variable, ArrayList<Tensor>> variableReads = new LinkedHashMap<>();
   private final ArrayList<Node> nodes = new ArrayList<>();
+  /** On the thread's recording stack. */
   private boolean recording;
+  /** Inside a recording block (the constructor's or a {@link #resume()}'s), maybe paused. */
+  private boolean open;
+  /** Counts blocks, so a handle from an earlier block cannot act on a later one. */
+  private int block;
   private boolean used;
 
   /** A non-persistent tape watching accessed trainable variables. */
@@ -55,8 +60,42 @@ public final class GradientTape extends Recorder implements AutoCloseable {
   public GradientTape(boolean persistent, boolean watchAccessedVariables) {
     this.persistent = persistent;
     this.watchAccessedVariables = watchAccessedVariables;
-    this.recording = true;
-    Tapes.push(this);
+    startBlock();
+  }
+
+  /** A persistent tape watching accessed trainable variables: {@code tf.GradientTape(persistent=True)}. */
+  public static GradientTape persistent() {
+    return new GradientTape(true, true);
+  }
+
+  /** Options by name: {@code GradientTape.builder().persistent(true).watchAccessedVariables(false).build()}. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Names a tape's options; TensorFlow's defaults (not persistent, watching accessed variables). */
+  public static final class Builder {
+    private boolean persistent;
+    private boolean watchAccessedVariables = true;
+
+    private Builder() {}
+
+    /** Whether the tape may compute several sets of gradients. */
+    public Builder persistent(boolean persistent) {
+      this.persistent = persistent;
+      return this;
+    }
+
+    /** Whether trainable variables read while recording are watched automatically. */
+    public Builder watchAccessedVariables(boolean watchAccessedVariables) {
+      this.watchAccessedVariables = watchAccessedVariables;
+      return this;
+    }
+
+    /** The tape, recording from now on, as the constructor's. */
+    public GradientTape build() {
+      return new GradientTape(persistent, watchAccessedVariables);
+    }
   }
 
   // ---------------------------------------------------------------- recording
@@ -86,7 +125,8 @@ public final class GradientTape extends Recorder implements AutoCloseable {
   }
 
   /**
-   * Pauses recording until the returned handle is closed, like {@code tape.stop_recording()}.
+   * Pauses recording until the returned handle is closed, like {@code tape.stop_recording()}. Closing
+   * the handle again, or after the tape's block ended, does nothing.
    *
    * @throws IllegalStateException when the tape is not recording
    */
@@ -96,10 +136,27 @@ public final class GradientTape extends Recorder implements AutoCloseable {
     }
     Tapes.remove(this);
     recording = false;
-    return () -> {
-      recording = true;
-      Tapes.push(this);
-    };
+    return new Handle(true);
+  }
+
+  /**
+   * Records again until the returned handle is closed, like entering {@code with tape:} a second time:
+   * ops recorded in every block contribute to the gradients. As in TensorFlow, a non-persistent tape
+   * that already computed its gradients starts afresh (its earlier recording is gone, and it may
+   * compute one new set of gradients).
+   *
+   * @throws IllegalStateException while the tape is still in a block
+   */
+  public Recording resume() {
+    if (open) {
+      throw new IllegalStateException(
+          "Tape is still recording, This can happen if you try to re-enter an already-active tape.");
+    }
+    if (used && !persistent) {
+      reset(); // TensorFlow's _push_tape: the used tape was dropped, so a new one is pushed
+    }
+    startBlock();
+    return new Handle(false);
   }
 
   /** Forgets everything recorded, as if this tape had just been made. */
@@ -110,13 +167,21 @@ public final class GradientTape extends Recorder implements AutoCloseable {
     used = false;
   }
 
-  /** Stops recording; gradients can still be taken afterwards. */
+  /** Stops recording (ends the current block); gradients can still be taken afterwards. */
   @Override
   public void close() {
     if (recording) {
       Tapes.remove(this);
       recording = false;
     }
+    open = false;
+  }
+
+  private void startBlock() {
+    block++;
+    open = true;
+    recording = true;
+    Tapes.push(this);
   }
 
   /** Handle returned by {@link #stopRecording()}; closing it resumes recording. */
@@ -124,6 +189,41 @@ public final class GradientTape extends Recorder implements AutoCloseable {
   public interface Pause extends AutoCloseable {
     @Override
     void close();
+  }
+
+  /** Handle returned by {@link #resume()}; closing it stops recording. */
+  @FunctionalInterface
+  public interface Recording extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /** A pause or a resumed block; it acts on its own block only, and once. */
+  private final class Handle implements Pause, Recording {
+    private final int handleBlock = block;
+    private final boolean pause;
+    private boolean closed;
+
+    Handle(boolean pause) {
+      this.pause = pause;
+    }
+
+    @Override
+    public void close() {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      if (handleBlock != block || !open) {
+        return; // its block already ended
+      }
+      if (!pause) {
+        GradientTape.this.close();
+      } else if (!recording) {
+        recording = true;
+        Tapes.push(GradientTape.this);
+      }
+    }
   }
 
   @Override
@@ -172,6 +272,10 @@ public final class GradientTape extends Recorder implements AutoCloseable {
   }
 
   // ---------------------------------------------------------------- gradients
+  //
+  // TensorFlow's tape.gradient(target, sources, output_gradients, unconnected_gradients) over Java's
+  // structures: a target is one tensor, a list or a map (their sum is differentiated); sources are one,
+  // a list or a map (the result has the same structure). Unconnected sources get null, or zeros.
 
   /** The gradient of {@code target} (summed if not scalar) with respect to one source, or null. */
   public Tensor gradient(Tensor target, TensorLike source) {
@@ -180,7 +284,7 @@ public final class GradientTape extends Recorder implements AutoCloseable {
 
   /** As {@link #gradient(Tensor, TensorLike)}, choosing what an unconnected source gets. */
   public Tensor gradient(Tensor target, TensorLike source, UnconnectedGradients unconnected) {
-    return run(List.of(target), null, List.of(source), unconnected).get(0);
+    return gradient(single(target), source, unconnected);
   }
 
   /** Gradients for a list of sources, in the same order; unconnected ones are null. */
@@ -191,7 +295,7 @@ public final class GradientTape extends Recorder implements AutoCloseable {
   /** Gradients for a list of sources with a choice for unconnected ones. */
   public List<Tensor> gradient(Tensor target, List<? extends TensorLike> sources,
       UnconnectedGradients unconnected) {
-    return run(List.of(target), null, sources, unconnected);
+    return gradient(single(target), sources, unconnected);
   }
 
   /** Gradients for a map of sources, keyed like it (order kept); unconnected ones map to null. */
@@ -202,9 +306,64 @@ public final class GradientTape extends Recorder implements AutoCloseable {
   /** Gradients for a map of sources with a choice for unconnected ones. */
   public <K> Map<K, Tensor> gradient(Tensor target, Map<K, ? extends TensorLike> sources,
       UnconnectedGradients unconnected) {
+    return gradient(single(target), sources, unconnected);
+  }
+
+  /** The vector-Jacobian product with {@code outputGradient} (of the target's shape; null for ones). */
+  public Tensor gradient(Tensor target, TensorLike source, Tensor outputGradient) {
+    return run(single(target), Collections.singletonList(outputGradient), single(source),
+        UnconnectedGradients.NONE).get(0);
+  }
+
+  /** The gradient of the sum of several targets (each summed), like {@code tape.gradient([y1, y2], x)}. */
+  public Tensor gradient(List<Tensor> targets, TensorLike source) {
+    return gradient(targets, source, UnconnectedGradients.NONE);
+  }
+
+  /** As {@link #gradient(List, TensorLike)}, choosing what an unconnected source gets. */
+  public Tensor gradient(List<Tensor> targets, TensorLike source, UnconnectedGradients unconnected) {
+    return run(targets, null, single(source), unconnected).get(0);
+  }
+
+  /** Gradients of the sum of several targets for a list of sources. */
+  public List<Tensor> gradient(List<Tensor> targets, List<? extends TensorLike> sources) {
+    return gradient(targets, sources, null, UnconnectedGradients.NONE);
+  }
+
+  /** Gradients of the sum of several targets, choosing what unconnected sources get. */
+  public List<Tensor> gradient(List<Tensor> targets, List<? extends TensorLike> sources,
+      UnconnectedGradients unconnected) {
+    return gradient(targets, sources, null, unconnected);
+  }
+
+  /**
+   * Gradients of the sum of several targets, each weighted by its output gradient (TensorFlow's {@code
+   * output_gradients}: one per target, of its shape, or null for ones).
+   */
+  public List<Tensor> gradient(List<Tensor> targets, List<? extends TensorLike> sources,
+      List<Tensor> outputGradients) {
+    return gradient(targets, sources, outputGradients, UnconnectedGradients.NONE);
+  }
+
+  /** Weighted gradients of several targets with a choice for unconnected sources. */
+  public List<Tensor> gradient(List<Tensor> targets, List<? extends TensorLike> sources,
+      List<Tensor> outputGradients, UnconnectedGradients unconnected) {
+    return run(targets, outputGradients, sources, unconnected);
+  }
+
+  /** Gradients of the sum of several targets for a map of sources, keyed like it. */
+  public <K> Map<K, Tensor> gradient(List<Tensor> targets, Map<K, ? extends TensorLike> sources) {
+    return gradient(targets, sources, UnconnectedGradients.NONE);
+  }
+
+  /** As {@link #gradient(List, Map)}, choosing what unconnected sources get. */
+  public <K> Map<K, Tensor> gradient(List<Tensor> targets, Map<K, ? extends TensorLike> sources,
+      UnconnectedGradients unconnected) {
+    if (sources == null) {
+      throw new IllegalArgumentException("gradient: sources is null");
+    }
     List<K> keys = new ArrayList<>(sources.keySet());
-    List<TensorLike> values = new ArrayList<>(sources.values());
-    List<Tensor> grads = run(List.of(target), null, values, unconnected);
+    List<Tensor> grads = run(targets, null, new ArrayList<>(sources.values()), unconnected);
     Map<K, Tensor> out = new LinkedHashMap<>();
     for (int i = 0; i < keys.size(); i++) {
       out.put(keys.get(i), grads.get(i));
@@ -212,23 +371,54 @@ public final class GradientTape extends Recorder implements AutoCloseable {
     return out;
   }
 
-  /**
-   * Gradients of the sum of several targets (each summed), optionally weighted by output gradients
-   * (TensorFlow's {@code output_gradients}: one per target, of its shape, or null for ones).
-   */
-  public List<Tensor> gradient(List<Tensor> targets, List<? extends TensorLike> sources,
-      List<Tensor> outputGradients, UnconnectedGradients unconnected) {
-    return run(targets, outputGradients, sources, unconnected);
+  /** The gradient of the sum of a map's targets (a dict of losses, say) with respect to one source. */
+  public Tensor gradient(Map<?, Tensor> targets, TensorLike source) {
+    return gradient(values(targets), source, UnconnectedGradients.NONE);
   }
 
-  /** The vector-Jacobian product with {@code outputGradient} (of the target's shape) for one source. */
-  public Tensor gradient(Tensor target, TensorLike source, Tensor outputGradient) {
-    return run(List.of(target), Collections.singletonList(outputGradient), List.of(source),
-        UnconnectedGradients.NONE).get(0);
+  /** As {@link #gradient(Map, TensorLike)}, choosing what an unconnected source gets. */
+  public Tensor gradient(Map<?, Tensor> targets, TensorLike source, UnconnectedGradients unconnected) {
+    return gradient(values(targets), source, unconnected);
+  }
+
+  /** Gradients of the sum of a map's targets for a list of sources. */
+  public List<Tensor> gradient(Map<?, Tensor> targets, List<? extends TensorLike> sources) {
+    return gradient(values(targets), sources, null, UnconnectedGradients.NONE);
+  }
+
+  /** As {@link #gradient(Map, List)}, choosing what unconnected sources get. */
+  public List<Tensor> gradient(Map<?, Tensor> targets, List<? extends TensorLike> sources,
+      UnconnectedGradients unconnected) {
+    return gradient(values(targets), sources, null, unconnected);
+  }
+
+  /** Gradients of the sum of a map's targets for a map of sources, keyed like the sources. */
+  public <K> Map<K, Tensor> gradient(Map<?, Tensor> targets, Map<K, ? extends TensorLike> sources) {
+    return gradient(values(targets), sources, UnconnectedGradients.NONE);
+  }
+
+  /** As {@link #gradient(Map, Map)}, choosing what unconnected sources get. */
+  public <K> Map<K, Tensor> gradient(Map<?, Tensor> targets, Map<K, ? extends TensorLike> sources,
+      UnconnectedGradients unconnected) {
+    return gradient(values(targets), sources, unconnected);
+  }
+
+  /** A one-element list that may hold null (checked with a clear message later, unlike List.of). */
+  private static <T> List<T> single(T t) {
+    return Collections.singletonList(t);
+  }
+
+  private static List<Tensor> values(Map<?, Tensor> targets) {
+    if (targets == null) {
+      throw new IllegalArgumentException("gradient: targets is null");
+    }
+    return new ArrayList<>(targets.values());
   }
 
   private List<Tensor> run(List<Tensor> targets, List<Tensor> outputGradients,
       List<? extends TensorLike> sources, UnconnectedGradients unconnected) {
+    checkTargets("gradient", targets);
+    checkSources("gradient", sources);
     beginGradient();
     try (Denormals.Scope flush = Denormals.flush()) { // as TensorFlow: no subnormal slow paths
       return backward(targets, outputGradients, sources, unconnected);
@@ -237,21 +427,46 @@ public final class GradientTape extends Recorder implements AutoCloseable {
     }
   }
 
+  private static final String NULL_TARGET_HINT = " (an inner tape's gradient is null when its target does "
+      + "not depend on the source, e.g. a tensor that was not watched)";
+
+  /** Rejects null targets before the tape is used, naming the first. */
+  private static void checkTargets(String what, List<Tensor> targets) {
+    if (targets == null) {
+      throw new IllegalArgumentException(what + ": targets is null");
+    }
+    for (int i = 0; i < targets.size(); i++) {
+      if (targets.get(i) == null) {
+        throw new IllegalArgumentException(what + ": target" + (targets.size() == 1 ? "" : " " + i)
+            + " is null" + NULL_TARGET_HINT);
+      }
+    }
+  }
+
+  private static void checkSources(String what, List<? extends TensorLike> sources) {
+    if (sources == null) {
+      throw new IllegalArgumentException(what + ": sources is null");
+    }
+    for (int i = 0; i < sources.size(); i++) {
+      if (sources.get(i) == null) {
+        throw new IllegalArgumentException(what + ": source" + (sources.size() == 1 ? "" : " " + i) + " is null");
+      }
+    }
+  }
+
   private void beginGradient() {
     if (used && !persistent) {
       throw new IllegalStateException(
           "A non-persistent GradientTape can only be used to compute one set of gradients (or jacobians)");
     }
-    if (recording) {
-      if (!persistent) {
-        close();
-      } else if (!warnedPersistentInside) {
-        warnedPersistentInside = true;
-        LOG.warn("Calling GradientTape.gradient on a persistent tape inside its context is significantly less "
-            + "efficient than calling it outside the context (it causes the gradient ops to be recorded on the "
-            + "tape, leading to increased CPU and memory usage). Only call GradientTape.gradient inside the "
-            + "context if you actually want to trace the gradient in order to compute higher order derivatives.");
-      }
+    if (!persistent) {
+      close(); // ends the block, paused or not: this tape records nothing more
+    } else if (recording && !warnedPersistentInside) {
+      warnedPersistentInside = true;
+      LOG.warn("Calling GradientTape.gradient on a persistent tape inside its context is significantly less "
+          + "efficient than calling it outside the context (it causes the gradient ops to be recorded on the "
+          + "tape, leading to increased CPU and memory usage). Only call GradientTape.gradient inside the "
+          + "context if you actually want to trace the gradient in order to compute higher order derivatives.");
     }
   }
 
@@ -265,20 +480,10 @@ public final class GradientTape extends Recorder implements AutoCloseable {
     }
   }
 
-  /** Reverse-mode sweep over the recorded nodes; the heart of the tape. */
-  List<Tensor> backward(List<Tensor> targets, List<Tensor> outputGradients,
-      List<? extends TensorLike> sources, UnconnectedGradients unconnected) {
-    if (outputGradients != null && outputGradients.size() != targets.size()) {
-      throw new IllegalArgumentException("gradient: got " + outputGradients.size()
-          + " output gradients for " + targets.size() + " targets");
-    }
-    // Source tensors: a variable stands for every read of it this tape saw.
-    List<List<Tensor>> sourceTensors = new ArrayList<>(sources.size());
-    Set<Tensor> relevant = Collections.newSetFromMap(new IdentityHashMap<>());
+  /** The tensors that stand for each source (a variable: every read of it this tape saw). */
+  private List<List<Tensor>> sourceTensors(List<? extends TensorLike> sources) {
+    List<List<Tensor>> out = new ArrayList<>(sources.size());
     for (TensorLike s : sources) {
-      if (s == null) {
-        throw new IllegalArgumentException("gradient: a source is null");
-      }
       List<Tensor> ts;
       if (!s.dtype().isFloating()) {
         LOG.warn("The dtype of the source tensor must be floating (e.g. tf.float32) when calling "
@@ -291,9 +496,16 @@ public final class GradientTape extends Recorder implements AutoCloseable {
         Tensor t = s.read();
         ts = watched.contains(t) ? List.of(t) : List.of();
       }
-      sourceTensors.add(ts);
-      relevant.addAll(ts);
+      out.add(ts);
     }
+    return out;
+  }
+
+  /**
+   * Forward sweep (TensorFlow's pruning): adds to {@code relevant} every output of a node that leads
+   * from it, marking those nodes live.
+   */
+  private boolean[] sweep(Set<Tensor> relevant) {
     int n = nodes.size();
     boolean[] live = new boolean[n];
     for (int i = 0; i < n; i++) {
@@ -305,6 +517,31 @@ public final class GradientTape extends Recorder implements AutoCloseable {
         }
       }
     }
+    return live;
+  }
+
+  /** True when {@code target} depends on {@code source} through the recorded ops. */
+  private boolean connected(Tensor target, TensorLike source) {
+    Set<Tensor> relevant = Collections.newSetFromMap(new IdentityHashMap<>());
+    relevant.addAll(sourceTensors(List.of(source)).get(0));
+    sweep(relevant);
+    return target.dtype().isFloating() && relevant.contains(target);
+  }
+
+  /** Reverse-mode sweep over the recorded nodes; the heart of the tape. */
+  List<Tensor> backward(List<Tensor> targets, List<Tensor> outputGradients,
+      List<? extends TensorLike> sources, UnconnectedGradients unconnected) {
+    if (outputGradients != null && outputGradients.size() != targets.size()) {
+      throw new IllegalArgumentException("gradient: got " + outputGradients.size()
+          + " output gradients for " + targets.size() + " targets");
+    }
+    List<List<Tensor>> sourceTensors = sourceTensors(sources);
+    Set<Tensor> relevant = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (List<Tensor> ts : sourceTensors) {
+      relevant.addAll(ts);
+    }
+    int n = nodes.size();
+    boolean[] live = sweep(relevant);
     IdentityHashMap<Tensor, Tensor> grads = new IdentityHashMap<>();
     for (int i = 0; i < targets.size(); i++) {
       Tensor target = targets.get(i);
@@ -400,9 +637,14 @@ public final class GradientTape extends Recorder implements AutoCloseable {
 
   /** The Jacobian with a choice for an unconnected source. */
   public Tensor jacobian(Tensor target, TensorLike source, UnconnectedGradients unconnected) {
+    checkTargets("jacobian", single(target));
+    checkSources("jacobian", single(source));
     beginGradient();
     try {
       long n = target.size();
+      if (n == 0 || Shapes.size(source.shape()) == 0) {
+        return empty(target, source, concat(target.shape(), source.shape()), unconnected);
+      }
       List<Tensor> rows = new ArrayList<>();
       boolean connected = false;
       for (long k = 0; k < n; k++) {
@@ -415,11 +657,7 @@ public final class GradientTape extends Recorder implements AutoCloseable {
       if (!connected && unconnected == UnconnectedGradients.NONE) {
         return null;
       }
-      long[] shape = concat(target.shape(), source.shape());
-      if (rows.isEmpty()) {
-        return Tensor.zeros(source.dtype(), shape);
-      }
-      return Ops.reshape(Ops.stack(rows, 0), shape);
+      return Ops.reshape(Ops.stack(rows, 0), concat(target.shape(), source.shape()));
     } finally {
       endGradient();
     }
@@ -435,6 +673,8 @@ public final class GradientTape extends Recorder implements AutoCloseable {
 
   /** {@link #batchJacobian(Tensor, TensorLike)} with a choice for an unconnected source. */
   public Tensor batchJacobian(Tensor target, TensorLike source, UnconnectedGradients unconnected) {
+    checkTargets("batchJacobian", single(target));
+    checkSources("batchJacobian", single(source));
     long[] ts = target.shape();
     long[] ss = source.shape();
     if (ts.length == 0 || ss.length == 0 || ts[0] != ss[0]) {
@@ -446,6 +686,11 @@ public final class GradientTape extends Recorder implements AutoCloseable {
       long batch = ts[0];
       long inner = Shapes.size(ts) / Math.max(batch, 1);
       long srcInner = Shapes.size(ss) / Math.max(batch, 1);
+      long[] tail = concat(Arrays.copyOfRange(ts, 1, ts.length), Arrays.copyOfRange(ss, 1, ss.length));
+      long[] shape = concat(new long[] {batch}, tail);
+      if (batch == 0 || inner == 0 || srcInner == 0) {
+        return empty(target, source, shape, unconnected);
+      }
       List<Tensor> cols = new ArrayList<>();
       boolean connected = false;
       for (long j = 0; j < inner; j++) {
@@ -458,15 +703,21 @@ public final class GradientTape extends Recorder implements AutoCloseable {
       if (!connected && unconnected == UnconnectedGradients.NONE) {
         return null;
       }
-      long[] tail = concat(Arrays.copyOfRange(ts, 1, ts.length), Arrays.copyOfRange(ss, 1, ss.length));
-      long[] shape = concat(new long[] {batch}, tail);
-      if (cols.isEmpty()) {
-        return Tensor.zeros(source.dtype(), shape);
-      }
       return Ops.reshape(Ops.stack(cols, 1), shape);
     } finally {
       endGradient();
     }
+  }
+
+  /**
+   * A Jacobian with no elements (an empty target or source): there is no backward pass to run, so
+   * connectedness comes from the recorded graph, as TensorFlow's (an empty tensor, or None).
+   */
+  private Tensor empty(Tensor target, TensorLike source, long[] shape, UnconnectedGradients unconnected) {
+    if (unconnected == UnconnectedGradients.NONE && !connected(target, source)) {
+      return null;
+    }
+    return Tensor.zeros(source.dtype(), shape);
   }
 
   private static long[] concat(long[] a, long[] b) {
@@ -484,7 +735,7 @@ public final class GradientTape extends Recorder implements AutoCloseable {
     return recording;
   }
 
-  boolean persistent() {
+  boolean isPersistent() {
     return persistent;
   }
 }

@@ -48,12 +48,13 @@ abstract class NnOps extends ArrayOps {
     outShape[batch.length] = m;
     outShape[batch.length + 1] = n;
     // [..., m, k] x [k, n]: one 2-D product of all rows, as TensorFlow folds the batch into the rows
-    boolean fold = ra > 2 && rb == 2 && !transposeA && a.size() > 0 && inner1 > 0 && n > 0;
+    boolean fold = ra > 2 && rb == 2 && !transposeA && a.size() > 0 && b.size() > 0;
     INDArray out;
-    if (ra == 2 && rb == 2) {
-      out = Gemm.multiply(a.array(), b.array(), transposeA, transposeB);
-    } else if (Shapes.size(outShape) == 0 || inner1 == 0) { // libnd4j's matmul rejects empty operands
+    if (a.size() == 0 || b.size() == 0) {
+      // NOTE: BLAS and Nd4j.gemm reject empty operands; the product is empty, or zeros when k = 0
       out = Nd4j.zeros(a.array().dataType(), outShape);
+    } else if (ra == 2 && rb == 2) {
+      out = Gemm.multiply(a.array(), b.array(), transposeA, transposeB);
     } else if (fold) {
       INDArray rows = a.array().reshape('c', a.size() / inner1, inner1);
       out = Gemm.multiply(rows, b.array(), false, transposeB).reshape('c', outShape);

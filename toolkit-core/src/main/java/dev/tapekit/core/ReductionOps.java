@@ -50,6 +50,9 @@ abstract class ReductionOps extends MathOps {
     if (axes.length == 0) {
       return a.dup();
     }
+    if (a.length() == 0) {
+      return identityFill(op, x.dtype(), shape);
+    }
     if ((op.equals("Sum") || op.equals("Mean")) && axes.length == x.rank() && Elementwise.applies(a)) {
       return Elementwise.total(a, op.equals("Mean") ? 1.0 / a.length() : 1.0, shape); // one Java pass
     }
@@ -63,6 +66,27 @@ abstract class ReductionOps extends MathOps {
       default: throw new IllegalStateException(op);
     }
     return Arrays.equals(r.shape(), shape) ? r : r.reshape(shape);
+  }
+
+  /**
+   * TensorFlow's reduction of an empty input: every result element is the reducer's identity (sum 0,
+   * prod 1, max -inf and min +inf, or the integer type's extremes) and a mean is NaN.
+   */
+  private static INDArray identityFill(String op, DType dtype, long[] shape) {
+    DataType type = dtype.nd4j();
+    boolean floating = dtype.isFloating();
+    switch (op) {
+      case "Sum": return Nd4j.zeros(type, shape);
+      case "Prod": return Nd4j.valueArrayOf(shape, 1.0, type);
+      case "Mean": return Nd4j.valueArrayOf(shape, Double.NaN, type);
+      case "Max":
+        return floating ? Nd4j.valueArrayOf(shape, Double.NEGATIVE_INFINITY, type)
+            : Nd4j.valueArrayOf(shape, dtype == DType.INT32 ? Integer.MIN_VALUE : Long.MIN_VALUE, type);
+      case "Min":
+        return floating ? Nd4j.valueArrayOf(shape, Double.POSITIVE_INFINITY, type)
+            : Nd4j.valueArrayOf(shape, dtype == DType.INT32 ? Integer.MAX_VALUE : Long.MAX_VALUE, type);
+      default: throw new IllegalStateException(op);
+    }
   }
 
   /** Spreads an upstream gradient of a reduction back over the input's shape. */

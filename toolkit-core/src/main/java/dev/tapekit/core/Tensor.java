@@ -152,6 +152,20 @@ public final class Tensor implements TensorLike {
     return ones(DType.FLOAT32, shape);
   }
 
+  /** A float32 identity matrix of size n ({@code tf.eye(n)}). */
+  public static Tensor eye(long n) {
+    return eye(n, n, DType.FLOAT32);
+  }
+
+  /** A rows x cols matrix with ones on the main diagonal and zeros elsewhere ({@code tf.eye}). */
+  public static Tensor eye(long rows, long cols, DType dtype) {
+    INDArray a = Nd4j.zeros(dtype.nd4j(), checkShape(-1, new long[] {rows, cols}));
+    for (long i = 0, n = Math.min(rows, cols); i < n; i++) {
+      a.putScalar(new long[] {i, i}, 1);
+    }
+    return new Tensor(a);
+  }
+
   /** A tensor of one value. */
   public static Tensor fill(DType dtype, double value, long... shape) {
     return new Tensor(Nd4j.valueArrayOf(checkShape(-1, shape), value, dtype.nd4j()));
@@ -237,10 +251,29 @@ public final class Tensor implements TensorLike {
 
   /** The value of a one-element tensor. */
   public double doubleValue() {
-    if (array().length() != 1) {
-      throw new IllegalStateException("doubleValue() needs a one-element tensor, got shape " + Shapes.str(shape()));
+    return one("doubleValue").getDouble(0);
+  }
+
+  /** The value of a one-element tensor as a float. */
+  public float floatValue() {
+    return (float) one("floatValue").getDouble(0);
+  }
+
+  /**
+   * The value of a one-element tensor as a long: exact for int32 and int64, truncated toward zero for
+   * floating values (as Java's cast and Python's {@code int(t)}).
+   */
+  public long longValue() {
+    INDArray a = one("longValue");
+    return dtype.isFloating() ? (long) a.getDouble(0) : a.getLong(0);
+  }
+
+  private INDArray one(String accessor) {
+    INDArray a = array();
+    if (a.length() != 1) {
+      throw new IllegalStateException(accessor + "() needs a one-element tensor, got shape " + Shapes.str(shape()));
     }
-    return array().getDouble(0);
+    return a;
   }
 
   /** All elements, flat and row-major. */
@@ -281,35 +314,8 @@ public final class Tensor implements TensorLike {
     return array;
   }
 
-  // ---------------------------------------------------------------- frequent ops as methods
-
-  public Tensor add(TensorLike y) { return Ops.add(this, y); }
-  public Tensor add(double y) { return Ops.add(this, y); }
-  public Tensor sub(TensorLike y) { return Ops.subtract(this, y); }
-  public Tensor sub(double y) { return Ops.subtract(this, y); }
-  public Tensor mul(TensorLike y) { return Ops.multiply(this, y); }
-  public Tensor mul(double y) { return Ops.multiply(this, y); }
-  public Tensor div(TensorLike y) { return Ops.divide(this, y); }
-  public Tensor div(double y) { return Ops.divide(this, y); }
-  public Tensor pow(TensorLike y) { return Ops.pow(this, y); }
-  public Tensor pow(double y) { return Ops.pow(this, y); }
-  public Tensor neg() { return Ops.negative(this); }
-  public Tensor matmul(TensorLike y) { return Ops.matmul(this, y); }
-  public Tensor square() { return Ops.square(this); }
-  public Tensor sqrt() { return Ops.sqrt(this); }
-  public Tensor exp() { return Ops.exp(this); }
-  public Tensor log() { return Ops.log(this); }
-  public Tensor relu() { return Ops.relu(this); }
-  public Tensor sigmoid() { return Ops.sigmoid(this); }
-  public Tensor tanh() { return Ops.tanh(this); }
-  public Tensor reduceSum() { return Ops.reduceSum(this); }
-  public Tensor reduceSum(int... axis) { return Ops.reduceSum(this, axis); }
-  public Tensor reduceMean() { return Ops.reduceMean(this); }
-  public Tensor reduceMean(int... axis) { return Ops.reduceMean(this, axis); }
-  public Tensor reshape(long... shape) { return Ops.reshape(this, shape); }
-  public Tensor transpose() { return Ops.transpose(this); }
-  public Tensor transpose(int... perm) { return Ops.transpose(this, perm); }
-  public Tensor cast(DType to) { return Ops.cast(this, to); }
+  // NOTE: the frequent ops as methods (add, mul, square, reduceSum, ...) are TensorLike's default
+  // methods, shared with Variable.
 
   /** Reads like TensorFlow's: {@code Tensor(6.0, shape=(), dtype=float32)}. */
   @Override

@@ -51,6 +51,11 @@ public final class Variable implements TensorLike {
     this(initial, "Variable", true);
   }
 
+  /** A variable named "Variable" that is trainable or not ({@code tf.Variable(v, trainable=False)}). */
+  public Variable(TensorLike initial, boolean trainable) {
+    this(initial, "Variable", trainable);
+  }
+
   /** A variable with a name and trainability. */
   public Variable(TensorLike initial, String name, boolean trainable) {
     if (initial == null) {

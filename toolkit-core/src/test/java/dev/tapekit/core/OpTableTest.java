@@ -43,7 +43,7 @@ class OpTableTest {
   static final Set<String> NOT_DIFFERENTIABLE = Set.of(
       "argMax", "argMin", "equal", "notEqual", "less", "lessEqual", "greater", "greaterEqual",
       "logicalAnd", "logicalOr", "logicalXor", "logicalNot", "isFinite", "zerosLike", "onesLike", "oneHot",
-      "randomUniform", "randomNormal", "truncatedNormal", "stopGradient", "mul");
+      "randomUniform", "randomNormal", "truncatedNormal", "stopGradient", "mul", "argsort", "linspace");
 
   /**
    * Rows without float32 hard inputs: their float32 check runs at the row's sampled domain only. These ops
@@ -52,8 +52,8 @@ class OpTableTest {
   static final Set<String> FLOAT32_DOMAIN_ONLY = Set.of(
       "maximum", "minimum", "clipByValue", "biasAdd", "biasAddRelu", "identity", "cast", "reshape", "transpose",
       "expandDims", "squeeze", "broadcastTo", "concat", "stack", "unstack", "split", "slice", "pad", "tile",
-      "gather", "unsortedSegmentSum", "where", "dropout", "conv2d", "conv2dBackpropInput", "conv2dBackpropFilter",
-      "maxPool2d", "maxPool2dGrad", "maxPool2dGradGrad", "avgPool2d", "avgPool2dGrad");
+      "gather", "unsortedSegmentSum", "sort", "where", "dropout", "conv2d", "conv2dBackpropInput",
+      "conv2dBackpropFilter", "maxPool2d", "maxPool2dGrad", "maxPool2dGradGrad", "avgPool2d", "avgPool2dGrad");
 
   /** A sampled ({@code lo..hi}), integer ({@code values}) or fixed real ({@code reals}) input. */
   record Input(long[] shape, double lo, double hi, boolean integer, long[] values, double[] reals) {}
@@ -239,7 +239,8 @@ class OpTableTest {
           .float32(1e-6, 0),
       op("reduceProd", a -> Ops.reduceProd(x(a)), vals(v(2, 3), 0, 1.5, -2, 0.5, 1.25, -0.75))
           .hard(vals(v(2, 2), 0, 0, 3, 4)).float32(1e-6, 0),
-      op("reduceProd", a -> Ops.add(Ops.reduceProd(x(a), 0), Ops.reduceProd(x(a), new int[] {0, 2}, true).reshape(3, 1)),
+      op("reduceProd", a -> Ops.add(Ops.reduceProd(x(a), 0),
+          Ops.reduceProd(x(a), new int[] {0, 2}, true).reshape(3, 1)),
           vals(v(2, 3, 2), 0, 1.5, -2, 0.5, 1.25, 0, 0, 0.75, 1, -1.5, 2, 0.5))
           .hard(vals(v(2, 3, 2), 0, 1.5, -2, 0.5, 1.25, 0, 0, 0.75, 1, -1.5, 2, 0.5)).float32(1e-6, 0),
       op("reduceLogSumExp", a -> Ops.reduceLogSumExp(x(a), 1), in(-2, 2, 2, 3))
@@ -282,6 +283,9 @@ class OpTableTest {
           in(-1, 1, 3, 3), ints(new long[] {2, 0, 2}, 3)),
       op("unsortedSegmentSum", a -> Ops.unsortedSegmentSum(x(a), y(a), 3), in(-1, 1, 4, 2),
           ints(new long[] {2, 0, 2, 1}, 4)),
+      // both directions and a non-last axis; uniform samples have no ties, so the order is stable under the step
+      op("sort", a -> Ops.add(Ops.sort(x(a)), Ops.multiply(Ops.sort(x(a), 0, false), Ops.sort(x(a), 1, false))),
+          in(-1, 1, 2, 3)),
       op("where", a -> Ops.where(Ops.greater(z(a), 0.0), x(a), y(a)), in(-1, 1, 2, 3), in(-1, 1, 3),
           in(-1, 1, 2, 3)),
       // nn
@@ -305,9 +309,11 @@ class OpTableTest {
           Ops.reduceSum(Ops.conv2d(x(a), y(a), 2, "VALID"))), in(-1, 1, 1, 5, 5, 2), in(-1, 1, 3, 3, 2, 2))
           .float32(1e-6, 1e-6),
       op("conv2dBackpropInput", a -> Ops.conv2dBackpropInput(new long[] {1, 5, 5, 2}, y(a), x(a),
-          new int[] {1, 1}, "SAME", new int[] {1, 1}), in(-1, 1, 1, 5, 5, 3), in(-1, 1, 3, 3, 2, 3)).float32(1e-6, 1e-6),
+          new int[] {1, 1}, "SAME", new int[] {1, 1}), in(-1, 1, 1, 5, 5, 3), in(-1, 1, 3, 3, 2, 3))
+          .float32(1e-6, 1e-6),
       op("conv2dBackpropFilter", a -> Ops.conv2dBackpropFilter(x(a), new long[] {3, 3, 2, 3}, y(a),
-          new int[] {1, 1}, "VALID", new int[] {1, 1}), in(-1, 1, 1, 5, 5, 2), in(-1, 1, 1, 3, 3, 3)).float32(1e-6, 1e-6),
+          new int[] {1, 1}, "VALID", new int[] {1, 1}), in(-1, 1, 1, 5, 5, 2), in(-1, 1, 1, 3, 3, 3))
+          .float32(1e-6, 1e-6),
       op("maxPool2d", a -> Ops.maxPool2d(Ops.add(x(a), Ops.multiply(y(a), 0.01)), new int[] {2, 2},
           new int[] {2, 2}, "VALID"), distinctGrid(), in(-1, 1, 1, 4, 4, 1)).firstOrderOnly(),
       op("maxPool2dGrad", a -> Ops.maxPool2dGrad(x(a), y(a), new int[] {2, 2}, new int[] {2, 2}, "VALID"),
@@ -422,9 +428,10 @@ class OpTableTest {
 
   /**
    * The error of {@code got} (float32) against {@code ref} (float64 on the same inputs) in units of the
-   * allowed error: at most 1 passes; NaN never does. A reference beyond float32's range must come out as the same infinity;
-   * below float32's normal range the allowed error is at least that range's bound. A reference above
-   * {@code overflow} may come out as the same infinity (for gradients: an intermediate overflowed).
+   * allowed error: at most 1 passes; NaN never does. A reference beyond float32's range must come out as
+   * the same infinity; below float32's normal range the allowed error is at least that range's bound. A
+   * reference above {@code overflow} may come out as the same infinity (for gradients: an intermediate
+   * overflowed).
    */
   static double float32Error(double got, double ref, double rtol, double atol, double overflow) {
     if (Double.isNaN(ref) || Double.isNaN(got)) {
@@ -474,8 +481,8 @@ class OpTableTest {
         System.out.println(line);
       }
       for (int i = 0; i < rv.length; i++) {
-        assertTrue(float32Error(v[i], rv[i], tol.rtol(), tol.atol(), Float.MAX_VALUE) <= 1, where + " value " + i + ": float32 "
-            + (float) v[i] + " vs float64 " + rv[i] + "; " + report(v, rv) + "; inputs " + values(x32));
+        assertTrue(float32Error(v[i], rv[i], tol.rtol(), tol.atol(), Float.MAX_VALUE) <= 1, where + " value " + i
+            + ": float32 " + (float) v[i] + " vs float64 " + rv[i] + "; " + report(v, rv) + "; inputs " + values(x32));
       }
       for (int k = 1; k < ref.size(); k++) {
         double[] g = got.get(k), rg = ref.get(k);

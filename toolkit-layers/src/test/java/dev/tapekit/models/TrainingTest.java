@@ -2,6 +2,7 @@ package dev.tapekit.models;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -47,6 +48,25 @@ class TrainingTest {
   }
 
   @Test
+  void getWeightsAreCopiesThatSetWeightsRestoresAfterFit() {
+    // Keras: w = m.get_weights(); m.fit(...); m.set_weights(w) restores the model exactly
+    Tensor[] d = blobs(200, 5);
+    Sequential m = mlp();
+    m.fit(d[0], d[1], FitOptions.builder().epochs(1).batchSize(32).seed(1).verbose(0).build());
+    List<Tensor> saved = m.getWeights();
+    float[] kernelBefore = saved.get(0).toFloatArray();
+    float[] predictionsBefore = m.predict(d[0]).toFloatArray();
+    m.fit(d[0], d[1], FitOptions.builder().epochs(2).batchSize(32).seed(2).verbose(0).build());
+    assertArrayEquals(kernelBefore, saved.get(0).toFloatArray(), "training changed a tensor from getWeights()");
+    assertFalse(java.util.Arrays.equals(predictionsBefore, m.predict(d[0]).toFloatArray()), "training moved");
+    m.setWeights(saved);
+    assertArrayEquals(predictionsBefore, m.predict(d[0]).toFloatArray());
+    Tensor read = m.trainableVariables().get(0).read();
+    m.fit(d[0], d[1], FitOptions.builder().epochs(1).batchSize(32).seed(3).verbose(0).build());
+    assertArrayEquals(kernelBefore, read.toFloatArray(), "a read before fit() is a snapshot");
+  }
+
+  @Test
   void learnsSyntheticTaskWithKerasHistoryKeys() {
     Tensor[] d = blobs(1000, 1);
     Sequential m = mlp();
@@ -58,6 +78,17 @@ class TrainingTest {
     Map<String, Double> r = m.evaluate(test[0], test[1]);
     assertTrue(r.get("accuracy") >= 0.95, "accuracy " + r);
     assertArrayEquals(new long[] {500, 4}, m.predict(test[0]).shape());
+  }
+
+  @Test
+  void predictOnZeroRowsGivesZeroRowsOfOutputs() {
+    Sequential m = mlp();
+    Tensor none = Tensor.zeros(0, 2);
+    assertArrayEquals(new long[] {0, 4}, m.predict(none).shape());
+    assertArrayEquals(new long[] {0, 4}, m.predict(none, 1).shape());
+    dev.tapekit.layers.KerasTensor in = Input.of(2);
+    Model functional = new Model(in, new Dense(3).apply(in));
+    assertArrayEquals(new long[] {0, 3}, functional.predict(none).shape());
   }
 
   @Test

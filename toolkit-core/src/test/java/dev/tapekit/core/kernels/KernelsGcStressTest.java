@@ -96,6 +96,13 @@ class KernelsGcStressTest {
           GcStress.values(s.denseLabelsGradient(fresh(37, 4000), new long[] {4000, 10})));
     });
     c.put("Buffers.rowMajor", () -> GcStress.values(Buffers.rowMajor(fresh(38, 300, 200).transpose())));
+    c.put("Buffers.copy", () -> {
+      INDArray to = Nd4j.createUninitialized(DataType.FLOAT, BIG);
+      Buffers.copy(fresh(49, BIG), to);
+      INDArray strided = Nd4j.createUninitialized(DataType.FLOAT, 200, 300);
+      Buffers.copy(fresh(50, 300, 200).transpose(), strided);
+      return concat(GcStress.values(to), GcStress.values(strided));
+    });
     c.put("Buffers.floats", () -> Buffers.floats(fresh(39, 300, 200).transpose()));
     c.put("Buffers.doubles", () -> toFloats(Buffers.doubles(fresh(40, 300, 200).transpose())));
     c.put("Buffers.read", () -> Buffers.read(fresh(41, BIG), new float[(int) BIG]));
@@ -126,10 +133,7 @@ class KernelsGcStressTest {
 
   /** Methods that only inspect arrays (no memory read) or manage the pool; not kernels. */
   private static final Set<String> NOT_KERNELS = Set.of("ConvNhwc.applies", "Elementwise.applies",
-      "Elementwise.appliesToPair", "Buffers.dense", "Buffers.denseFloats", "ArrayPool.take", "ArrayPool.give",
-      "NativeView.of", "NativeView.floats", "NativeView.ints", "NativeView.doubles", "NativeView.close",
-      "NativeView.read", "NativeView.write", "NativeView.readInts", "NativeView.writeInts", "NativeView.readDoubles",
-      "NativeView.writeDoubles");
+      "Elementwise.appliesToPair", "Buffers.dense", "Buffers.denseFloats", "ArrayPool.take", "ArrayPool.give");
 
   @Test
   void everyKernelHasAStressCase() {
