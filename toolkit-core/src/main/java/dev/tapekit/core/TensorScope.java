@@ -38,7 +38,6 @@ public final class TensorScope implements AutoCloseable {
   private final Set<DataBuffer> kept = Collections.newSetFromMap(new IdentityHashMap<>());
   /** Variable versions read in this scope (each counted once in its holders). */
   private final ArrayList<Variable.Generation> reads = new ArrayList<>();
-  private final Set<Variable.Generation> readSet = Collections.newSetFromMap(new IdentityHashMap<>());
   private boolean closed;
 
   private TensorScope(TensorScope parent) {
@@ -75,10 +74,14 @@ public final class TensorScope implements AutoCloseable {
 
   /** Makes this scope a holder of {@code g}, once. Called with the variable's lock held. */
   void holdReadFor(Variable.Generation g) {
-    if (readSet.add(g)) {
-      reads.add(g);
-      g.holders++;
+    // NOTE: a step reads each variable once or a few times in one scope, so the last scope to register a
+    // generation answers almost every call without a search
+    if (g.lastScope == this || reads.contains(g)) {
+      return;
     }
+    g.lastScope = this;
+    reads.add(g);
+    g.holders++;
   }
 
   static void track(Tensor t) {
@@ -134,7 +137,6 @@ public final class TensorScope implements AutoCloseable {
       g.variable.releasedBy(g, kept.contains(root(g.storage)), parent);
     }
     reads.clear();
-    readSet.clear();
   }
 
   /** Number of arrays tracked so far; for tests and diagnostics. */

@@ -38,6 +38,8 @@ public final class Variable implements TensorLike {
     int holders;
     /** Handed out where no scope can release it: in-place updates must copy from now on. */
     boolean pinned;
+    /** The scope that registered this generation last (a shortcut for its search). */
+    TensorScope lastScope;
 
     Generation(Variable variable, INDArray storage) {
       this.variable = variable;
