@@ -35,7 +35,8 @@ public final class TensorScope implements AutoCloseable {
 
   private final TensorScope parent;
   private final ArrayList<Tensor> created = new ArrayList<>();
-  private final Set<DataBuffer> kept = Collections.newSetFromMap(new IdentityHashMap<>());
+  /** Root buffers of the kept tensors; made on the first keep (most scopes keep nothing or little). */
+  private Set<DataBuffer> kept;
   /** Variable versions read in this scope (each counted once in its holders). */
   private final ArrayList<Variable.Generation> reads = new ArrayList<>();
   private boolean closed;
@@ -54,6 +55,9 @@ public final class TensorScope implements AutoCloseable {
   /** Keeps a tensor (and every view sharing its memory) alive past this scope; returns it. */
   public <T extends TensorLike> T keep(T t) {
     if (t instanceof Tensor) {
+      if (kept == null) {
+        kept = Collections.newSetFromMap(new IdentityHashMap<>());
+      }
       kept.add(root(((Tensor) t).array()));
     }
     return t;
@@ -107,36 +111,37 @@ public final class TensorScope implements AutoCloseable {
     if (CURRENT.get() == this) {
       CURRENT.set(parent);
     }
-    // Memory this scope owns: the buffers of the non-view arrays its ops made (and nobody kept).
-    Set<DataBuffer> owned = Collections.newSetFromMap(new IdentityHashMap<>());
+    IdentityHashMap<INDArray, Boolean> given = GIVEN.get();
     for (Tensor t : created) {
       INDArray a = t.array();
-      if (t.ownsMemory() && !a.isView() && !kept.contains(root(a))) {
-        owned.add(root(a));
-      }
-    }
-    Set<INDArray> given = Collections.newSetFromMap(new IdentityHashMap<>());
-    for (Tensor t : created) {
-      INDArray a = t.array();
-      DataBuffer r = root(a);
-      if (kept.contains(r)) {
+      if (isKept(a)) {
         if (parent != null) {
           parent.created.add(t);
         }
         continue;
       }
-      // NOTE: views of other memory (a variable's) are released too: the memory stays, but the
-      // variable may be updated in place once its reads are released, and a view must not see that.
+      // NOTE: views and aliases of other memory (a variable's) are released too: the memory stays, but
+      // the variable may be updated in place once its reads are released, and they must not see that.
       t.release();
-      if (owned.contains(r) && !a.isView() && given.add(a)) {
+      // Memory this scope owns: the non-view arrays its ops made (once each, should two tensors wrap one)
+      if (t.ownsMemory() && !a.isView() && given.put(a, Boolean.TRUE) == null) {
         ArrayPool.give(a); // reused by the next step's ops, or freed
       }
     }
+    given.clear();
     created.clear();
     for (Variable.Generation g : reads) {
-      g.variable.releasedBy(g, kept.contains(root(g.storage)), parent);
+      g.variable.releasedBy(g, isKept(g.storage), parent);
     }
     reads.clear();
+  }
+
+  /** Arrays given back by the close in progress (reused: a step closes scopes at a high rate). */
+  private static final ThreadLocal<IdentityHashMap<INDArray, Boolean>> GIVEN =
+      ThreadLocal.withInitial(IdentityHashMap::new);
+
+  private boolean isKept(INDArray a) {
+    return kept != null && kept.contains(root(a));
   }
 
   /** Number of arrays tracked so far; for tests and diagnostics. */
