@@ -8,7 +8,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -29,9 +28,7 @@ public final class Downloader {
    * recompression by mirrors.
    */
   public static void download(URI url, Path target, String sha256, boolean hashOfContent) throws IOException {
-    Path dir = target.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path part = Files.createTempFile(dir, target.getFileName().toString() + ".", ".part");
+    Path part = dev.tapekit.io.AtomicWrite.tempSibling(target);
     boolean done = false;
     try {
       HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL)
@@ -55,7 +52,7 @@ public final class Downloader {
               + "; the file was discarded");
         }
       }
-      Files.move(part, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      dev.tapekit.io.AtomicWrite.commit(part, target);
       done = true;
     } finally {
       if (!done) {

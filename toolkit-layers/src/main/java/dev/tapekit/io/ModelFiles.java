@@ -15,11 +15,9 @@ import dev.tapekit.models.Model;
 import dev.tapekit.models.ModelConfigs;
 import dev.tapekit.optimizers.Optimizers;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -79,25 +77,12 @@ public final class ModelFiles {
   }
 
   private static void write(Path path, ZipWriter body) {
-    Path abs = path.toAbsolutePath();
-    Path dir = abs.getParent();
     try {
-      if (dir != null) {
-        Files.createDirectories(dir);
-      }
-      Path tmp = Files.createTempFile(dir, abs.getFileName().toString(), ".tmp");
-      try {
-        try (OutputStream os = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(os)) {
+      AtomicWrite.write(path, out -> {
+        try (ZipOutputStream zip = new ZipOutputStream(out)) {
           body.write(zip);
         }
-        try {
-          Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (java.nio.file.AtomicMoveNotSupportedException e) {
-          Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
-        }
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
+      });
     } catch (IOException e) {
       throw new UncheckedIOException("Could not save to " + path + ": " + e.getMessage(), e);
     }
