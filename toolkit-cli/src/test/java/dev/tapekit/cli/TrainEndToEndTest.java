@@ -103,6 +103,7 @@ class TrainEndToEndTest {
     assertEquals("error: --model: no such file: " + dir.resolve("none.tapekit"), noModel.err().strip());
 
     Path preds = dir.resolve("preds/p.csv");
+    Files.createDirectories(preds.getParent()); // predict writes into an existing directory only
     Cli p = run("predict", "--model", out.resolve("model.tapekit").toString(), "--input",
         data.resolve("t10k-images-idx3-ubyte.gz").toString(), "--output", preds.toString());
     assertEquals(0, p.code(), p.toString());
@@ -244,6 +245,20 @@ class TrainEndToEndTest {
     assertTrue(c.out().contains("Test loss: "), c.toString());
     assertTrue(Files.isRegularFile(out.resolve("history.png")));
     assertTrue(!Files.exists(out.resolve("report.md")), "not a classifier");
+    // a reused output directory: an earlier run's report must not stay next to the new model
+    Files.writeString(out.resolve("report.md"), "# an earlier classifier's report\n");
+    Files.writeString(out.resolve("report.json"), "{}");
+    Cli again = run("train", "--config", cfg.toString());
+    assertEquals(0, again.code(), again.toString());
+    assertTrue(!Files.exists(out.resolve("report.md")) && !Files.exists(out.resolve("report.json")),
+        "stale report left beside the new model");
+    // predict does not create directories for a mistyped --output
+    Path missing = dir.resolve("no-such-dir").resolve("p.csv");
+    Cli p = run("predict", "--model", out.resolve("model.tapekit").toString(), "--input", csv.toString(),
+        "--output", missing.toString());
+    assertEquals(2, p.code(), p.toString());
+    assertTrue(p.err().contains("--output") && p.err().contains("does not exist"), p.toString());
+    assertTrue(!Files.exists(missing.getParent()), "predict created " + missing.getParent());
     List<String> h = Files.readAllLines(out.resolve("history.csv"));
     double first = Double.parseDouble(h.get(1).split(",")[1]);
     double last = Double.parseDouble(h.get(5).split(",")[1]);

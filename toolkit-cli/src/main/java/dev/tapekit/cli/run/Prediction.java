@@ -7,6 +7,7 @@ import dev.tapekit.core.Ops;
 import dev.tapekit.core.Tensor;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Runs {@code tapekit predict}: model outputs for every example of an input file, as CSV. */
@@ -24,6 +25,9 @@ public final class Prediction {
     }
     Saved saved = Saved.load(modelFile);
     Path parent = output.toAbsolutePath().getParent();
+    if (!Files.isDirectory(parent)) { // a file name, not a place to build: a typo must not create a tree
+      throw new ConfigException("--output", "directory " + parent + " does not exist");
+    }
     OutputDir.prepare(parent, "--output");
     Tensor x = DataLoader.read(input, "--input");
     double s = scale != null ? scale : saved.runConfig() == null ? 1.0 : saved.runConfig().data().scale();

@@ -16,6 +16,7 @@ import dev.tapekit.layers.RandomSeeds;
 import dev.tapekit.models.FitOptions;
 import dev.tapekit.models.Sequential;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -84,6 +85,10 @@ public final class Training {
     boolean report = false;
     if (data.test() != null) {
       report = Reports.writeIfClassifier(model, data.test(), cfg.compile().loss(), classNames(cfg), dir, 256);
+    }
+    if (!report) { // a reused output directory must not show an earlier run's report beside this model
+      Files.deleteIfExists(dir.resolve("report.md"));
+      Files.deleteIfExists(dir.resolve("report.json"));
     }
     out.printf(Locale.ROOT, "Wrote %s: %s, %s, history.csv, history.json, history.png%s (%.1f s)%n", dir, MODEL_FILE,
         RUN_CONFIG, report ? ", report.md, report.json" : "", (System.nanoTime() - start) / 1e9);
