@@ -181,6 +181,21 @@ class TrainEndToEndTest {
   }
 
   @Test
+  void relativeCallbackFilesGoIntoTheOutputDirectory() throws Exception {
+    // the sample CNN configs name `best.tapekit`: --output must move it with the rest of the run
+    Path cfg = dir.resolve("rel.yaml");
+    Files.writeString(cfg, config(dir.resolve("rel-default"), "  callbacks: [{class_name: CSVLogger, config: "
+        + "{filename: log.csv}}, {class_name: ModelCheckpoint, config: {filepath: best.tapekit, "
+        + "monitor: val_accuracy, save_best_only: true}}]"));
+    Path moved = dir.resolve("rel-moved");
+    Cli c = run("train", "--config", cfg.toString(), "--epochs", "2", "--output", moved.toString());
+    assertEquals(0, c.code(), c.toString());
+    assertTrue(Files.isRegularFile(moved.resolve("log.csv")), "CSVLogger's file in --output");
+    assertTrue(Files.isRegularFile(moved.resolve("best.tapekit")), "ModelCheckpoint's file in --output");
+    assertTrue(!Files.exists(dir.resolve("rel-default")), "nothing in the config's output.dir");
+  }
+
+  @Test
   void summaryOfAConfig() throws Exception {
     Path cfg = dir.resolve("s.yaml");
     Files.writeString(cfg, config(dir.resolve("unused"), ""));

@@ -14,6 +14,7 @@ import dev.tapekit.cli.config.ConfigNode;
 import dev.tapekit.cli.config.ConfigNodes;
 import dev.tapekit.cli.config.NamedSpec;
 import dev.tapekit.core.LearningRateSchedule;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,15 +27,24 @@ final class CallbackFactory {
 
   private CallbackFactory() {}
 
-  static List<Callback> build(List<NamedSpec> specs) {
+  /**
+   * The callbacks; relative file paths in them (ModelCheckpoint's {@code filepath}, CSVLogger's
+   * {@code filename}, BackupAndRestore's {@code backup_dir}) are resolved against {@code outputDir}, so
+   * {@code --output} moves everything a run writes.
+   */
+  static List<Callback> build(List<NamedSpec> specs, Path outputDir) {
     List<Callback> out = new ArrayList<>();
     for (NamedSpec s : specs) {
-      out.add(build(s));
+      out.add(build(s, outputDir));
     }
     return out;
   }
 
-  static Callback build(NamedSpec s) {
+  private static Path under(Path outputDir, String file) {
+    return outputDir.resolve(file); // an absolute path stays as it is
+  }
+
+  static Callback build(NamedSpec s, Path outputDir) {
     ConfigNode c = ConfigNodes.of(MAPPER.valueToTree(s.config()), s.path() + ".config");
     try {
       switch (s.className()) {
@@ -55,7 +65,7 @@ final class CallbackFactory {
         }
         case "ModelCheckpoint": {
           c.onlyKeys("filepath", "monitor", "verbose", "save_best_only", "save_weights_only", "mode");
-          return ModelCheckpoint.builder(c.get("filepath").string())
+          return ModelCheckpoint.builder(under(outputDir, c.get("filepath").string()).toString())
               .monitor(c.get("monitor").string("val_loss"))
               .saveBestOnly(c.get("save_best_only").bool(false))
               .saveWeightsOnly(c.get("save_weights_only").bool(false))
@@ -90,11 +100,11 @@ final class CallbackFactory {
           return new TerminateOnNaN();
         case "CSVLogger":
           c.onlyKeys("filename", "separator", "append");
-          return new CSVLogger(java.nio.file.Path.of(c.get("filename").string()), c.get("separator").string(","),
+          return new CSVLogger(under(outputDir, c.get("filename").string()), c.get("separator").string(","),
               c.get("append").bool(false));
         case "BackupAndRestore":
           c.onlyKeys("backup_dir", "delete_checkpoint");
-          return new BackupAndRestore(java.nio.file.Path.of(c.get("backup_dir").string()), c.get("delete_checkpoint").bool(true));
+          return new BackupAndRestore(under(outputDir, c.get("backup_dir").string()), c.get("delete_checkpoint").bool(true));
         default:
           throw Problems.unknownName(s, "callback", NAMES);
       }

@@ -44,7 +44,7 @@ public final class Training {
     }
     // everything that can be checked without data first: loading a dataset takes a while
     Compiler.Compiled compiled = Compiler.prepare(cfg.compile());
-    List<Callback> callbacks = CallbackFactory.build(cfg.fit().callbacks());
+    List<Callback> callbacks = CallbackFactory.build(cfg.fit().callbacks(), dir);
     Sequential model = ModelFactory.build(cfg.model(), null);
     DataLoader.Loaded data = DataLoader.load(cfg.data());
     long[] example = DataLoader.exampleShape(data.train().x());
