@@ -47,6 +47,9 @@ public final class Tapekit implements Runnable {
     cl.setOut(out);
     cl.setErr(err);
     cl.getSubcommands().get("generate-completion").getCommandSpec().usageMessage().hidden(false);
+    // the layer classes a config may name, from the registry itself (docs/config.md points here)
+    cl.getSubcommands().get("summary").getCommandSpec().usageMessage().footer("%nLayer classes a config can use: "
+        + String.join(", ", dev.tapekit.layers.Layers.names()) + "%n");
     cl.setParameterExceptionHandler((ex, args1) -> {
       CommandLine c = ex.getCommandLine();
       c.getErr().println("error: " + ex.getMessage());

@@ -28,6 +28,11 @@ class TapekitUsageTest {
       assertTrue(sub.out().contains("Usage: tapekit " + cmd), sub.toString());
     }
     assertTrue(h.out().contains("2   bad usage or config"), h.out());
+    // docs/config.md sends users to summary --help for the layer classes: every registered one is listed
+    String summaryHelp = Cli.run("summary", "--help").out();
+    for (String layer : dev.tapekit.layers.Layers.names()) {
+      assertTrue(summaryHelp.contains(layer), layer + " missing from summary --help:\n" + summaryHelp);
+    }
   }
 
   @Test
