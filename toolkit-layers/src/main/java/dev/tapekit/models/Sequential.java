@@ -111,6 +111,25 @@ public class Sequential extends Model {
     }
   }
 
+  /**
+   * Keras 3's input check of a model with a declared input: the rank and every known dimension must
+   * match (a Reshape behind the input would otherwise accept any array of the right size).
+   */
+  private void checkInput(long[] got) {
+    if (input == null) {
+      return;
+    }
+    long[] want = input.batchShape();
+    boolean ok = want.length == got.length;
+    for (int i = 1; ok && i < want.length; i++) {
+      ok = want[i] < 0 || want[i] == got[i];
+    }
+    if (!ok) {
+      throw new IllegalArgumentException("Input 0 of layer \"" + name() + "\" is incompatible with the layer: "
+          + "expected shape=" + dev.tapekit.core.Shapes.str(want) + ", found shape=" + dev.tapekit.core.Shapes.str(got));
+    }
+  }
+
   /** The layers, without the input layer (as Keras's model.layers). */
   @Override
   public List<Layer> layers() {
@@ -138,6 +157,7 @@ public class Sequential extends Model {
       throw new IllegalStateException("Sequential model \"" + name() + "\" has no layers");
     }
     buildFor(x.shape());
+    checkInput(x.shape());
     Tensor y = x;
     for (int i = 0, n = stack.size(); i < n; i++) {
       y = stack.get(i).apply(y, training);

@@ -84,6 +84,17 @@ class TrainingTest {
   }
 
   @Test
+  void dataOfAnotherShapeThanTheDeclaredInputIsRejectedAsKerasDoes() {
+    // Keras 3: "Input 0 of layer ... is incompatible with the layer: expected shape=(None, 28, 28), found
+    // shape=(20, 784)", even though a Reshape behind the input could take 784 values per example
+    Sequential m = new Sequential(new Input(28, 28), new dev.tapekit.layers.Reshape(28, 28, 1),
+        new dev.tapekit.layers.Flatten(), new Dense(3));
+    Exception e = assertThrows(IllegalArgumentException.class, () -> m.predict(Tensor.zeros(20, 784)));
+    assertTrue(e.getMessage().contains("incompatible") && e.getMessage().contains("(20, 784)"), e.getMessage());
+    assertArrayEquals(new long[] {5, 3}, m.predict(Tensor.zeros(5, 28, 28)).shape());
+  }
+
+  @Test
   void learnsSyntheticTaskWithKerasHistoryKeys() {
     Tensor[] d = blobs(1000, 1);
     Sequential m = mlp();
