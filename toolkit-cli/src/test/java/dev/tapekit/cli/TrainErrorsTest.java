@@ -69,6 +69,93 @@ class TrainErrorsTest {
   }
 
   @Test
+  void layerIntegersAreNeitherWrappedNorTruncated() throws Exception {
+    // 4294967312 is 2^32 + 16: as an int it would build a Dense(16)
+    assertEquals("error: model.layers[1].config.units: must be an integer <= 2147483647, got 4294967312",
+        train(config(LAYERS.replace("units: 8", "units: 4294967312"), namedData(), out())).err().strip());
+    assertEquals("error: model.layers[1].config.units: must be an integer, got 16.5",
+        train(config(LAYERS.replace("units: 8", "units: 16.5"), namedData(), out())).err().strip());
+    assertEquals("error: model.layers[1].config.units: must be an integer, got 'abc'",
+        train(config(LAYERS.replace("units: 8", "units: \"abc\""), namedData(), out())).err().strip());
+    assertEquals("error: model.layers[1].config.units: must be an integer, got ''",
+        train(config(LAYERS.replace("units: 8", "units: ''"), namedData(), out())).err().strip());
+    String conv = LAYERS.replace("{class_name: Dense, config: {units: 8, activation: relu}}",
+        "{class_name: Conv2D, config: {filters: 2, kernel_size: [3, 4294967299]}}");
+    assertEquals("error: model.layers[1].config.kernel_size: must be an integer or a list of integers, each in "
+        + "[-2147483648, 2147483647], got [3, 4294967299]", train(config(conv, namedData(), out())).err().strip());
+    String callbacks = config(LAYERS, namedData(), out()).replace("fit: {epochs: 1}",
+        "fit: {epochs: 1, callbacks: [{class_name: EarlyStopping, config: {patience: 4294967297}}]}");
+    assertEquals("error: fit.callbacks[0].config.patience: must be a non-negative integer <= 2147483647, got "
+        + "4294967297", train(callbacks).err().strip());
+  }
+
+  @Test
+  void emptyAndOutOfRangeArgumentsOfOptimizersLossesMetricsAndSchedules() throws Exception {
+    String base = config(LAYERS, namedData(), out());
+    String adam = "{optimizer: {class_name: Adam, config: {ARG}},";
+    assertEquals("error: compile.optimizer.config.beta_1: must be a number, got ''",
+        train(base.replace("{optimizer: adam,", adam.replace("ARG", "beta_1: ''"))).err().strip());
+    assertEquals("error: compile.optimizer.config.amsgrad: must be a boolean, got ''",
+        train(base.replace("{optimizer: adam,", adam.replace("ARG", "amsgrad: ''"))).err().strip());
+    assertEquals("error: compile.optimizer.config.gradient_accumulation_steps: must be an integer <= 2147483647, got "
+        + "4294967298", train(base.replace("{optimizer: adam,", adam.replace("ARG",
+        "gradient_accumulation_steps: 4294967298"))).err().strip());
+    assertEquals("error: compile.loss.config.from_logits: must be a boolean, got ''",
+        train(base.replace("from_logits: true", "from_logits: ''")).err().strip());
+    // "Unknown loss reduction" is not an unknown loss
+    assertEquals("error: compile.loss.config.reduction: must be one of none, sum, sum_over_batch_size, auto, got ''",
+        train(base.replace("from_logits: true", "from_logits: true, reduction: ''")).err().strip());
+    // 2^32 + 3 would ignore class 3
+    assertEquals("error: compile.loss.config.ignore_class: must be an integer <= 2147483647, got 4294967299",
+        train(base.replace("from_logits: true", "from_logits: true, ignore_class: 4294967299")).err().strip());
+    String topK = "optimizer: adam, metrics: [{class_name: SparseTopKCategoricalAccuracy, config: {k: KVAL}}],";
+    assertEquals("error: compile.metrics[0].config.k: must be a positive integer, got ''",
+        train(base.replace("optimizer: adam,", topK.replace("KVAL", "''"))).err().strip());
+    assertEquals("error: compile.metrics[0].config.k: must be a positive integer <= 2147483647, got 4294967298",
+        train(base.replace("optimizer: adam,", topK.replace("KVAL", "4294967298"))).err().strip());
+    String lrs = base.replace("fit: {epochs: 1}", "fit: {epochs: 1, callbacks: [{class_name: LearningRateScheduler, "
+        + "config: {schedule: {class_name: PiecewiseConstantDecay, config: {boundaries: [''], values: [1, 2]}}}}]}");
+    assertEquals("error: fit.callbacks[0].config.schedule.config.boundaries: must be a list of numbers, got ['']",
+        train(lrs).err().strip());
+    assertEquals("error: model.layers[0].config.input_shape: must be a list of positive integers, got [8, '']",
+        train(config(LAYERS.replace("input_shape: [8, 8]", "input_shape: [8, '']"), namedData(), out())).err().strip());
+  }
+
+  @Test
+  void truncatedAndScalarDataFilesGiveOneClearLine() throws Exception {
+    // an IDX header that promises 3 sizes and holds one
+    Path x = dir.resolve("short-images-idx3-ubyte");
+    Files.write(x, new byte[] {0, 0, 8, 3, 0, 0, 0, 32});
+    Cli c = train(config(LAYERS, "data: {train: {x: " + x + ", y: " + data.resolve("train-labels-idx1-ubyte.gz")
+        + "}}", out()));
+    assertEquals("error: data.train.x: cannot read " + x + ": IdxReader: " + x + " is truncated in its IDX header: "
+        + "rank 3 needs 3 sizes", c.err().strip());
+    Path scalar = dir.resolve("scalar-y.npy");
+    dev.tapekit.data.Npy.write(scalar, dev.tapekit.core.Tensor.scalar(3.0, dev.tapekit.core.DType.FLOAT32));
+    Cli d = train(config(LAYERS, "data: {train: {x: " + data.resolve("train-images-idx3-ubyte.gz") + ", y: " + scalar
+        + "}}", out()));
+    assertEquals("error: data.train.y: " + scalar + " holds a single value (shape ()), not one entry per example",
+        d.err().strip());
+  }
+
+  @Test
+  void nanLabelsAreNamedWithTheirFileAndRow() throws Exception {
+    Path csv = dir.resolve("nan-label.csv");
+    Files.writeString(csv, "a,b,label\n0.1,0.2,1\n0.3,0.4,nan\n");
+    String layers = "    - {class_name: Dense, config: {units: 4, input_shape: [2]}}";
+    Cli c = train(config(layers, "data: {train: {x: " + csv + ", label_column: label}}", out()));
+    assertEquals("error: data.train.x: cannot read " + csv + ": line 3, column 'label': the label is NaN",
+        c.err().strip());
+    Path x = dir.resolve("nan-x.npy");
+    Path y = dir.resolve("nan-y.npy");
+    dev.tapekit.data.Npy.write(x, dev.tapekit.core.Tensor.of(new float[] {1, 2, 3, 4, 5, 6}, 3, 2));
+    dev.tapekit.data.Npy.write(y, dev.tapekit.core.Tensor.of(new float[] {0, 1, Float.NaN}, 3));
+    Cli d = train(config(layers, "data: {train: {x: " + x + ", y: " + y + "}}", out()));
+    assertEquals("error: data.train.y: " + y + ": the label at index 2 is NaN", d.err().strip());
+    assertFalse(d.err().contains("-9223372036854775808"), d.toString());
+  }
+
+  @Test
   void unknownLayerKeyListsValidKeys() throws Exception {
     Cli c = train(config(LAYERS.replace("activation: relu", "activaton: relu"), namedData(), out()));
     assertTrue(c.err().startsWith("error: model.layers[1].config.activaton: unknown key for Dense (did you mean "

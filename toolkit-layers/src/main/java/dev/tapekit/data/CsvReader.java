@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Reads numeric CSV into a {@link Dataset}: every column but the label column becomes a float32
@@ -105,10 +107,11 @@ public final class CsvReader {
       for (int c = 0; c < columns; c++) {
         String f = fields[c].trim();
         try {
-          row[c] = Double.parseDouble(f);
+          row[c] = parseNumber(f);
         } catch (NumberFormatException e) {
           throw new IOException("CsvReader: " + source + " line " + lineNo + " column " + (c + 1)
-              + (names != null ? " (" + names[c].trim() + ")" : "") + " is not a number: '" + f + "'");
+              + (names != null ? " (" + names[c].trim() + ")" : "") + (f.isEmpty() ? " is empty"
+              : " is not a number: '" + f + "'"));
         }
       }
       rows.add(row);
@@ -131,6 +134,36 @@ public final class CsvReader {
     }
     Tensor xs = Tensor.of(x, rows.size(), features);
     return label >= 0 ? Dataset.of(xs, labels(y, source)) : Dataset.of(xs);
+  }
+
+  /** A decimal number; possessive, so a long field that is not one fails in linear time. */
+  private static final Pattern DECIMAL =
+      Pattern.compile("[+-]?+(?:\\d++(?:\\.\\d*+)?+|\\.\\d++)(?:[eE][+-]?+\\d++)?+");
+
+  /**
+   * A field as NumPy reads it: a decimal number ({@code 12}, {@code -1.5e-3}, {@code .5}), or, in any case and
+   * with an optional sign, {@code inf}, {@code infinity} or {@code nan}. Surrounding blanks are ignored. Forms
+   * only Java accepts ({@code 1.5f}, {@code 2d}, hexadecimal) are not numbers.
+   *
+   * @throws NumberFormatException when the field is none of these (empty included)
+   */
+  public static double parseNumber(String field) {
+    String f = field.strip();
+    if (DECIMAL.matcher(f).matches()) {
+      return Double.parseDouble(f);
+    }
+    String lower = f.toLowerCase(Locale.ROOT);
+    boolean negative = lower.startsWith("-");
+    String body = negative || lower.startsWith("+") ? lower.substring(1) : lower;
+    switch (body) {
+      case "inf":
+      case "infinity":
+        return negative ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+      case "nan":
+        return Double.NaN;
+      default:
+        throw new NumberFormatException(f.isEmpty() ? "empty field" : "not a number: '" + f + "'");
+    }
   }
 
   private int resolveLabel(String[] names, int columns, String source) throws IOException {
@@ -170,7 +203,7 @@ public final class CsvReader {
       default: {
         long[] l = new long[y.length];
         for (int i = 0; i < y.length; i++) {
-          if (y[i] != Math.rint(y[i])) {
+          if (!Double.isFinite(y[i]) || y[i] != Math.rint(y[i])) {
             throw new IOException("CsvReader: " + source + " label " + y[i] + " in data row " + (i + 1)
                 + " is not an integer, but labelDType is " + labelDType);
           }

@@ -74,8 +74,13 @@ public final class IdxReader {
       throw new IOException("IdxReader: " + source + " is not an IDX file (bad magic number)");
     }
     long[] shape = new long[rank];
-    for (int i = 0; i < rank; i++) {
-      shape[i] = in.readInt() & 0xffffffffL;
+    try {
+      for (int i = 0; i < rank; i++) {
+        shape[i] = in.readInt() & 0xffffffffL;
+      }
+    } catch (EOFException e) {
+      throw new IOException("IdxReader: " + source + " is truncated in its IDX header: rank " + rank + " needs "
+          + rank + " sizes", e);
     }
     long n = Shapes.size(shape);
     int width = switch (type) {

@@ -1,12 +1,16 @@
 package dev.tapekit.layers;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Lenient readers for Keras-shaped config maps, whose numbers may come back from JSON as Integer, Long or
- * Double and whose tuples as lists.
+ * Readers for Keras-shaped config maps, whose numbers may come back from JSON as Integer, Long, BigInteger
+ * or Double and whose tuples as lists. Lenient about the Java type, strict about the value: an int field
+ * takes whole numbers in int range only (never wrapped or truncated), and a value of the wrong kind fails
+ * with Keras's "Argument `key` must be .... Received: key=value", which callers turn into a field path.
  */
 public final class Config {
   private Config() {}
@@ -14,19 +18,31 @@ public final class Config {
   /** An int entry, or {@code dflt} when absent or null. */
   public static int getInt(Map<String, Object> c, String key, int dflt) {
     Object v = c.get(key);
-    return v == null ? dflt : ((Number) v).intValue();
+    return v == null ? dflt : (int) whole(v, key, Integer.MIN_VALUE, Integer.MAX_VALUE);
   }
 
   /** A double entry, or {@code dflt} when absent or null. */
   public static double getDouble(Map<String, Object> c, String key, double dflt) {
     Object v = c.get(key);
-    return v == null ? dflt : ((Number) v).doubleValue();
+    if (v == null) {
+      return dflt;
+    }
+    if (!(v instanceof Number)) {
+      throw invalid(key, "must be a number", v);
+    }
+    return ((Number) v).doubleValue();
   }
 
   /** A boolean entry, or {@code dflt} when absent or null. */
   public static boolean getBool(Map<String, Object> c, String key, boolean dflt) {
     Object v = c.get(key);
-    return v == null ? dflt : (Boolean) v;
+    if (v == null) {
+      return dflt;
+    }
+    if (!(v instanceof Boolean)) {
+      throw invalid(key, "must be true or false", v);
+    }
+    return (Boolean) v;
   }
 
   /** A string entry, or {@code dflt} when absent or null. */
@@ -38,7 +54,54 @@ public final class Config {
   /** A Long entry or null (Keras's optional seeds). */
   public static Long getLong(Map<String, Object> c, String key) {
     Object v = c.get(key);
-    return v == null ? null : ((Number) v).longValue();
+    return v == null ? null : whole(v, key, Long.MIN_VALUE, Long.MAX_VALUE);
+  }
+
+  /**
+   * {@code v} as a whole number in [min, max]: integer types, or a float with no fractional part (a JSON
+   * reader may give 16.0 for 16). Anything else fails naming {@code key} and the value.
+   */
+  public static long whole(Object v, String key, long min, long max) {
+    String range = min == Integer.MIN_VALUE && max == Integer.MAX_VALUE || min == Long.MIN_VALUE && max == Long.MAX_VALUE
+        ? "" : " in [" + min + ", " + max + "]";
+    if (!(v instanceof Number) || v instanceof Double && !isWhole((Double) v) || v instanceof Float && !isWhole((Float) v)
+        || v instanceof BigDecimal && ((BigDecimal) v).stripTrailingZeros().scale() > 0) {
+      throw invalid(key, "must be an integer" + range, v);
+    }
+    BigInteger big = v instanceof BigInteger b ? b : v instanceof BigDecimal d ? d.toBigInteger()
+        : v instanceof Double || v instanceof Float ? new BigDecimal(((Number) v).doubleValue()).toBigInteger()
+        : BigInteger.valueOf(((Number) v).longValue());
+    if (big.compareTo(BigInteger.valueOf(max)) > 0) {
+      throw invalid(key, "must be an integer " + (range.isEmpty() ? "<= " + max : range.substring(1)), v);
+    }
+    if (big.compareTo(BigInteger.valueOf(min)) < 0) {
+      throw invalid(key, "must be an integer " + (range.isEmpty() ? ">= " + min : range.substring(1)), v);
+    }
+    return big.longValue();
+  }
+
+  private static boolean isWhole(double d) {
+    return Double.isFinite(d) && d == Math.rint(d);
+  }
+
+  /** Keras's message for a bad argument: {@code Argument `units` must be an integer. Received: units=16.5}. */
+  private static IllegalArgumentException invalid(String key, String must, Object v) {
+    return new IllegalArgumentException("Argument `" + key + "` " + must + ". Received: " + key + "=" + repr(v));
+  }
+
+  /** A value as Python prints it in Keras's messages: strings quoted. */
+  static String repr(Object v) {
+    if (v instanceof String) {
+      return "'" + v + "'";
+    }
+    if (v instanceof List<?> l) {
+      List<String> parts = new ArrayList<>();
+      for (Object o : l) {
+        parts.add(repr(o));
+      }
+      return "[" + String.join(", ", parts) + "]";
+    }
+    return String.valueOf(v);
   }
 
   /** An int tuple (a list or a single number repeated {@code n} times), or {@code dflt}. */
@@ -49,16 +112,23 @@ public final class Config {
     }
     if (v instanceof Number) {
       int[] out = new int[n];
-      java.util.Arrays.fill(out, ((Number) v).intValue());
+      java.util.Arrays.fill(out, (int) whole(v, key, Integer.MIN_VALUE, Integer.MAX_VALUE));
       return out;
     }
     if (v instanceof int[]) {
       return ((int[]) v).clone();
     }
-    List<?> l = (List<?>) v;
+    if (!(v instanceof List<?> l)) {
+      throw invalid(key, "must be an integer or a list of integers", v);
+    }
     int[] out = new int[l.size()];
     for (int i = 0; i < out.length; i++) {
-      out[i] = ((Number) l.get(i)).intValue();
+      try {
+        out[i] = (int) whole(l.get(i), key, Integer.MIN_VALUE, Integer.MAX_VALUE);
+      } catch (IllegalArgumentException e) {
+        throw invalid(key, "must be an integer or a list of integers, each in [" + Integer.MIN_VALUE + ", "
+            + Integer.MAX_VALUE + "]", v);
+      }
     }
     return out;
   }
@@ -74,16 +144,27 @@ public final class Config {
 
   /** A shape from a config list; null entries become -1. */
   public static long[] shapeFromList(Object v) {
+    return shapeFromList(v, "shape");
+  }
+
+  /** A shape from the config list under {@code key}; null entries become -1; other non-integers fail. */
+  public static long[] shapeFromList(Object v, String key) {
     if (v == null) {
       return null;
     }
     if (v instanceof long[]) {
       return ((long[]) v).clone();
     }
-    List<?> l = (List<?>) v;
+    if (!(v instanceof List<?> l)) {
+      throw invalid(key, "must be a list of sizes", v);
+    }
     long[] out = new long[l.size()];
     for (int i = 0; i < out.length; i++) {
-      out[i] = l.get(i) == null ? -1 : ((Number) l.get(i)).longValue();
+      try {
+        out[i] = l.get(i) == null ? -1 : whole(l.get(i), key, Long.MIN_VALUE, Long.MAX_VALUE);
+      } catch (IllegalArgumentException e) {
+        throw invalid(key, "must be a list of sizes (integers, or None for unknown)", v);
+      }
     }
     return out;
   }

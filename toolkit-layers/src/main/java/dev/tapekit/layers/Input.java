@@ -86,7 +86,8 @@ public final class Input extends Layer {
 
   /** Rebuilds from Keras's InputLayer config ("batch_shape", or the older "batch_input_shape"). */
   public static Input fromConfig(Map<String, Object> c) {
-    long[] bs = Config.shapeFromList(c.containsKey("batch_shape") ? c.get("batch_shape") : c.get("batch_input_shape"));
+    long[] bs = Config.shapeFromList(c.containsKey("batch_shape") ? c.get("batch_shape") : c.get("batch_input_shape"),
+        c.containsKey("batch_shape") ? "batch_shape" : "batch_input_shape");
     long[] shape = java.util.Arrays.copyOfRange(bs, 1, bs.length);
     return new Input(shape, DType.fromName(Config.getString(c, "dtype", "float32")), Config.getString(c, "name", null));
   }

@@ -424,7 +424,7 @@ public abstract class Layer {
       if (dt != null) {
         dtype = DType.fromName(dt.toString());
       }
-      long[] bis = Config.shapeFromList(c.get("batch_input_shape"));
+      long[] bis = Config.shapeFromList(c.get("batch_input_shape"), "batch_input_shape");
       if (bis != null) {
         inputShape = Arrays.copyOfRange(bis, 1, bis.length);
       }

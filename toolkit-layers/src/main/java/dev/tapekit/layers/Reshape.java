@@ -74,7 +74,7 @@ public final class Reshape extends Layer {
   }
 
   public static Reshape fromConfig(Map<String, Object> c) {
-    return builder().baseConfig(c).targetShape(Config.shapeFromList(c.get("target_shape"))).build();
+    return builder().baseConfig(c).targetShape(Config.shapeFromList(c.get("target_shape"), "target_shape")).build();
   }
 
   public static Builder builder() {

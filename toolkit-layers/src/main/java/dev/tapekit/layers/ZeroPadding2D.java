@@ -60,13 +60,25 @@ public final class ZeroPadding2D extends Layer {
     return m;
   }
 
-  @SuppressWarnings("unchecked")
   public static ZeroPadding2D fromConfig(Map<String, Object> c) {
     Object p = c.get("padding");
     int[] flat;
-    if (p instanceof List && !((List<?>) p).isEmpty() && ((List<?>) p).get(0) instanceof List) {
-      List<List<Number>> l = (List<List<Number>>) p;
-      flat = new int[] {l.get(0).get(0).intValue(), l.get(0).get(1).intValue(), l.get(1).get(0).intValue(), l.get(1).get(1).intValue()};
+    if (p instanceof List<?> l && !l.isEmpty() && l.get(0) instanceof List) {
+      if (l.size() != 2 || !(l.get(0) instanceof List<?> rows) || !(l.get(1) instanceof List<?> cols) || rows.size() != 2
+          || cols.size() != 2) {
+        throw new IllegalArgumentException("Argument `padding` must be an integer, 2 integers or 2 pairs of integers "
+            + "((top, bottom), (left, right)). Received: padding=" + Config.repr(p));
+      }
+      flat = new int[4];
+      List<?>[] pairs = {rows, cols};
+      for (int i = 0; i < 4; i++) {
+        try {
+          flat[i] = (int) Config.whole(pairs[i / 2].get(i % 2), "padding", Integer.MIN_VALUE, Integer.MAX_VALUE);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("Argument `padding` must be an integer, 2 integers or 2 pairs of "
+              + "integers ((top, bottom), (left, right)). Received: padding=" + Config.repr(p), e);
+        }
+      }
     } else {
       flat = Config.getInts(c, "padding", 1, new int[] {1});
     }

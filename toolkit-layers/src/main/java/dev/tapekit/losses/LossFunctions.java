@@ -247,6 +247,14 @@ public final class LossFunctions {
       throw new IllegalArgumentException(who + ": labels must be integer class ids, got bool");
     }
     if (labels.dtype().isFloating()) {
+      // a cast would turn NaN into -9223372036854775808 and report that as the label
+      double[] v = labels.toDoubleArray();
+      for (int i = 0; i < v.length; i++) {
+        if (!Double.isFinite(v[i])) {
+          throw new IllegalArgumentException(who + ": received a label value of " + v[i] + " (at index " + i
+              + "), which is not a class id");
+        }
+      }
       labels = Ops.cast(labels, DType.INT64);
     }
     return labels;

@@ -102,7 +102,14 @@ public final class Losses {
 
     Reduction reduction() {
       Object v = map.get("reduction");
-      return v == null ? Reduction.SUM_OVER_BATCH_SIZE : Reduction.fromName(v.toString());
+      if (v == null) {
+        return Reduction.SUM_OVER_BATCH_SIZE;
+      }
+      try {
+        return Reduction.fromName(v.toString());
+      } catch (IllegalArgumentException e) {
+        throw bad("reduction", v, "one of none, sum, sum_over_batch_size, auto");
+      }
     }
 
     boolean bool(String key) {
@@ -137,14 +144,13 @@ public final class Losses {
       if (v == null) {
         return null;
       }
-      if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
-        return n.intValue();
-      }
-      throw bad(key, v, "an integer");
+      return (int) dev.tapekit.layers.Config.whole(v, key, Integer.MIN_VALUE, Integer.MAX_VALUE);
     }
 
+    /** Keras's form, which the CLI turns into the field's path: {@code Argument `k` must be .... Received: k=v}. */
     IllegalArgumentException bad(String key, Object v, String want) {
-      return new IllegalArgumentException(cls + " config: '" + key + "' must be " + want + ", got " + v);
+      return new IllegalArgumentException("Argument `" + key + "` of " + cls + " must be " + want + ". Received: " + key
+          + "=" + (v instanceof String ? "'" + v + "'" : v));
     }
   }
 }

@@ -181,10 +181,13 @@ public final class Metrics {
     if (v == null) {
       return dflt;
     }
-    if (!(v instanceof Integer || v instanceof Long) || ((Number) v).longValue() < 1
-        || ((Number) v).longValue() > Integer.MAX_VALUE) {
+    if (!(v instanceof Integer || v instanceof Long || v instanceof java.math.BigInteger) || ((Number) v).doubleValue() < 1) {
       throw new IllegalArgumentException("Received an invalid value for `" + key + "`, expected a positive integer. "
-          + "Received: " + key + "=" + v);
+          + "Received: " + key + "=" + (v instanceof String ? "'" + v + "'" : v));
+    }
+    if (((Number) v).doubleValue() > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("Received an invalid value for `" + key + "`, expected a positive integer <= "
+          + Integer.MAX_VALUE + ". Received: " + key + "=" + v);
     }
     return ((Number) v).intValue();
   }

@@ -55,7 +55,7 @@ public final class ModelConfigs {
       layers.add(Layers.deserialize((Map<String, Object>) o));
     }
     Sequential s = new Sequential(layers, Config.getString(c, "name", null));
-    long[] bis = Config.shapeFromList(c.get("build_input_shape"));
+    long[] bis = Config.shapeFromList(c.get("build_input_shape"), "build_input_shape");
     if (bis != null && !s.built()) {
       s.build(bis);
     }

@@ -54,4 +54,32 @@ class CsvReaderTest {
         .read(new StringReader("0.5,2\n"), "d"));
     assertTrue(e.getMessage().contains("not an integer"), e.getMessage());
   }
+
+  @Test
+  void infinitiesAndNansAreReadAsNumPyReadsThem() throws IOException {
+    Dataset d = new CsvReader().read(new StringReader("inf,-inf,+inf,Infinity\nINF,-Infinity,nan,NaN\n"
+        + " -INFINITY , +NaN,1e3,.5\n"), "s");
+    float inf = Float.POSITIVE_INFINITY;
+    assertArrayEquals(new float[] {inf, -inf, inf, inf, inf, -inf, Float.NaN, Float.NaN, -inf, Float.NaN, 1000, 0.5f},
+        d.x().toFloatArray());
+  }
+
+  @Test
+  void fieldsJavaAloneWouldAcceptAreNotNumbers() {
+    // Double.parseDouble takes these; NumPy does not
+    for (String f : new String[] {"1.5f", "2d", "0x1p3"}) {
+      IOException e = assertThrows(IOException.class, () -> new CsvReader().read(new StringReader("1," + f + "\n"), "d"));
+      assertEquals("CsvReader: d line 1 column 2 is not a number: '" + f + "'", e.getMessage());
+    }
+    IOException e = assertThrows(IOException.class, () -> new CsvReader().read(new StringReader("1,\n"), "d"));
+    assertEquals("CsvReader: d line 1 column 2 is empty", e.getMessage());
+  }
+
+  @Test
+  void infiniteIntegerLabelsAreRefused() {
+    IOException e = assertThrows(IOException.class, () -> new CsvReader().labelColumn(0).labelDType(DType.INT64)
+        .read(new StringReader("1,2\ninf,2\n"), "d"));
+    assertEquals("CsvReader: d label Infinity in data row 2 is not an integer, but labelDType is int64",
+        e.getMessage());
+  }
 }

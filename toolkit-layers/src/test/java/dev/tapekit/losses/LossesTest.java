@@ -83,6 +83,22 @@ class LossesTest {
   }
 
   @Test
+  void nonFiniteFloatLabelsAreNamedNotCastToAnInteger() {
+    Tensor p = Tensor.of(new float[] {0.2f, 0.8f, 0.5f, 0.5f}, 2, 2);
+    for (boolean logits : new boolean[] {false, true}) {
+      SparseCategoricalCrossentropy loss = SparseCategoricalCrossentropy.builder().fromLogits(logits).build();
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> loss.call(Tensor.of(new float[] {0, Float.NaN}), p));
+      assertEquals("sparse_categorical_crossentropy: received a label value of NaN (at index 1), which is not a "
+          + "class id", e.getMessage());
+      e = assertThrows(IllegalArgumentException.class,
+          () -> loss.call(Tensor.of(new float[] {Float.NEGATIVE_INFINITY, 1}), p));
+      assertEquals("sparse_categorical_crossentropy: received a label value of -Infinity (at index 0), which is not "
+          + "a class id", e.getMessage());
+    }
+  }
+
+  @Test
   void labelsOfRankOneMatchPredictionsOfWidthOne() {
     // Keras expands y_true [batch] to [batch, 1] against y_pred [batch, 1]
     Tensor t = Tensor.of(new float[] {1, 0});

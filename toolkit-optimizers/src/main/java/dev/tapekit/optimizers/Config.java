@@ -21,11 +21,11 @@ final class Config {
   static double number(Map<String, Object> c, String key) {
     Object v = c.get(key);
     if (!(v instanceof Number)) {
-      throw new IllegalArgumentException("Argument `" + key + "` must be a number. Received: " + key + "=" + v);
+      throw new IllegalArgumentException("Argument `" + key + "` must be a number. Received: " + key + "=" + show(v));
     }
     double d = ((Number) v).doubleValue();
     if (Double.isNaN(d) || Double.isInfinite(d)) {
-      throw new IllegalArgumentException("Argument `" + key + "` must be finite. Received: " + key + "=" + v);
+      throw new IllegalArgumentException("Argument `" + key + "` must be finite. Received: " + key + "=" + show(v));
     }
     return d;
   }
@@ -38,7 +38,7 @@ final class Config {
   static double nonNegative(Map<String, Object> c, String key) {
     double d = number(c, key);
     if (d < 0) {
-      throw new IllegalArgumentException("Argument `" + key + "` must be >= 0. Received: " + key + "=" + c.get(key));
+      throw new IllegalArgumentException("Argument `" + key + "` must be >= 0. Received: " + key + "=" + show(c.get(key)));
     }
     return d;
   }
@@ -46,7 +46,7 @@ final class Config {
   static double positive(Map<String, Object> c, String key) {
     double d = number(c, key);
     if (d <= 0) {
-      throw new IllegalArgumentException("Argument `" + key + "` must be > 0. Received: " + key + "=" + c.get(key));
+      throw new IllegalArgumentException("Argument `" + key + "` must be > 0. Received: " + key + "=" + show(c.get(key)));
     }
     return d;
   }
@@ -56,7 +56,7 @@ final class Config {
     double d = number(c, key);
     if (d < lo || d > hi) {
       throw new IllegalArgumentException("Argument `" + key + "` must be in [" + lo + ", " + hi
-          + "]. Received: " + key + "=" + c.get(key));
+          + "]. Received: " + key + "=" + show(c.get(key)));
     }
     return d;
   }
@@ -64,21 +64,37 @@ final class Config {
   static boolean bool(Map<String, Object> c, String key) {
     Object v = c.get(key);
     if (!(v instanceof Boolean)) {
-      throw new IllegalArgumentException("Argument `" + key + "` must be a boolean. Received: " + key + "=" + v);
+      throw new IllegalArgumentException("Argument `" + key + "` must be a boolean. Received: " + key + "=" + show(v));
     }
     return (Boolean) v;
   }
 
-  /** A whole number or null. */
+  /** A whole number in int range, or null; never wrapped or truncated. */
   static Integer optionalInt(Map<String, Object> c, String key) {
     Object v = c.get(key);
     if (v == null) {
       return null;
     }
-    if (!(v instanceof Number) || ((Number) v).doubleValue() != Math.rint(((Number) v).doubleValue())) {
-      throw new IllegalArgumentException("Argument `" + key + "` must be an integer. Received: " + key + "=" + v);
+    boolean whole = v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte
+        || v instanceof java.math.BigInteger
+        || (v instanceof Double || v instanceof Float) && Double.isFinite(((Number) v).doubleValue())
+            && ((Number) v).doubleValue() == Math.rint(((Number) v).doubleValue());
+    if (!whole) {
+      throw new IllegalArgumentException("Argument `" + key + "` must be an integer. Received: " + key + "=" + show(v));
+    }
+    boolean inRange = v instanceof java.math.BigInteger b ? b.bitLength() < 32
+        : ((Number) v).doubleValue() >= Integer.MIN_VALUE && ((Number) v).doubleValue() <= Integer.MAX_VALUE
+            && (!(v instanceof Long) || (long) v == (int) (long) v);
+    if (!inRange) {
+      throw new IllegalArgumentException("Argument `" + key + "` must be an integer "
+          + (((Number) v).doubleValue() > 0 ? "<= " + Integer.MAX_VALUE : ">= " + Integer.MIN_VALUE) + ". Received: "
+          + key + "=" + v);
     }
     return ((Number) v).intValue();
+  }
+
+  private static String show(Object v) {
+    return v instanceof String ? "'" + v + "'" : String.valueOf(v);
   }
 
   /** The learning rate: a number, a schedule object, or a serialized schedule map. */
@@ -95,11 +111,11 @@ final class Config {
       double d = ((Number) v).doubleValue();
       if (!(d >= 0) || Double.isInfinite(d)) {
         throw new IllegalArgumentException("Argument `learning_rate` must be a finite number >= 0 or a "
-            + "LearningRateSchedule. Received: learning_rate=" + v);
+            + "LearningRateSchedule. Received: learning_rate=" + show(v));
       }
       return d;
     }
     throw new IllegalArgumentException("Argument `learning_rate` should be a number or a "
-        + "LearningRateSchedule. Received: learning_rate=" + v);
+        + "LearningRateSchedule. Received: learning_rate=" + show(v));
   }
 }

@@ -5,9 +5,7 @@ import dev.tapekit.core.Tensor;
 import dev.tapekit.core.Variable;
 import dev.tapekit.models.Model;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -94,9 +92,7 @@ public final class SparkTrainer {
         }
         history.onEpochEnd(epoch, logs);
         if (checkpointDir != null) {
-          new Checkpoint(epoch + 1, Flat.pack(model.weights()), OptState.of(model.optimizer(),
-              model.trainableVariables()), Checkpoint.copy(history.history()), new ArrayList<>(history.epoch()),
-              fingerprint()).write(checkpointDir);
+          Checkpoint.write(checkpointDir, model, history, epoch + 1, fingerprint());
         }
       }
       return new TrainingResult(model, history, rounds, (System.nanoTime() - t0) / 1e9);
@@ -115,26 +111,19 @@ public final class SparkTrainer {
     if (checkpointDir == null) {
       return 0;
     }
-    Checkpoint c = Checkpoint.read(checkpointDir);
+    Checkpoint c = Checkpoint.read(checkpointDir, model, fingerprint());
     if (c == null) {
       return 0;
     }
-    if (!c.fingerprint().equals(fingerprint())) {
-      throw new IllegalStateException("checkpoint in " + checkpointDir + " was written by a run with "
-          + c.fingerprint() + ", but this run has " + fingerprint());
-    }
-    Flat.unpack(c.weights(), model.weights());
-    c.opt().restoreInto(model.optimizer(), model.trainableVariables());
-    Map<String, List<Double>> h = new LinkedHashMap<>(c.history());
-    History restored = History.of(h, c.epochs());
+    int first = c.restoreInto(model);
     for (int i = 0; i < c.epochs().size(); i++) {
       Map<String, Double> logs = new TreeMap<>();
-      for (Map.Entry<String, List<Double>> e : restored.history().entrySet()) {
+      for (Map.Entry<String, List<Double>> e : c.history().entrySet()) {
         logs.put(e.getKey(), e.getValue().get(i));
       }
       history.onEpochEnd(c.epochs().get(i), logs);
     }
-    return c.epochsDone();
+    return first;
   }
 
   private int syncEpoch(JavaRDD<Block> blocks, Model model, List<Integer> sizes, int epoch, int stepsPerEpoch,

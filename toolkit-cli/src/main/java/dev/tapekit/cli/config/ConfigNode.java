@@ -129,21 +129,45 @@ public final class ConfigNode {
     return node.asBoolean();
   }
 
-  /** A required integer at least {@code min}. */
+  /** A required integer at least {@code min} (a long: seeds). */
   public long integer(long min) {
-    if (isMissing()) {
-      throw fail("is required");
-    }
-    if (!node.isIntegralNumber() || node.asLong() < min) {
-      throw fail((min == 1 ? "must be a positive integer" : min == 0 ? "must be a non-negative integer"
-          : "must be an integer >= " + min) + ", got " + show());
-    }
-    return node.asLong();
+    return integerIn(min, Long.MAX_VALUE);
   }
 
   /** An optional integer at least {@code min}. */
   public long integer(long min, long dflt) {
     return isMissing() ? dflt : integer(min);
+  }
+
+  /** A required int at least {@code min}: counts and sizes, never wrapped to fit. */
+  public int intValue(int min) {
+    return (int) integerIn(min, Integer.MAX_VALUE);
+  }
+
+  /** An optional int at least {@code min}. */
+  public int intValue(int min, int dflt) {
+    return isMissing() ? dflt : intValue(min);
+  }
+
+  /**
+   * Where the CLI's own config integers are converted (layer, optimizer, loss and metric arguments go through
+   * their modules' config readers, e.g. {@code dev.tapekit.layers.Config#whole}): whole JSON/YAML integers in
+   * [min, max] only, so a value that does not fit is an error rather than wrapped ({@code 4294967297} is not 1)
+   * or truncated.
+   */
+  private long integerIn(long min, long max) {
+    if (isMissing()) {
+      throw fail("is required");
+    }
+    String what = min == 1 ? "a positive integer" : min == 0 ? "a non-negative integer" : "an integer >= " + min;
+    if (!node.isIntegralNumber() || node.canConvertToLong() && node.asLong() < min
+        || !node.canConvertToLong() && node.bigIntegerValue().signum() < 0) {
+      throw fail("must be " + what + ", got " + show());
+    }
+    if (!node.canConvertToLong() || node.asLong() > max) {
+      throw fail("must be " + what + " <= " + max + ", got " + show());
+    }
+    return node.asLong();
   }
 
   /** A required number in [min, max]. */

@@ -123,8 +123,8 @@ public final class RunConfigParser {
     SplitSpec test = n.has("test") ? split(n.get("test")) : null;
     double scale = n.get("scale").number(Double.MIN_VALUE, Double.MAX_VALUE, 1.0);
     double vs = n.get("validation_split").number(0.0, 0.99, 0.0);
-    int maxTrain = (int) n.get("max_train_samples").integer(1, 0);
-    int maxTest = (int) n.get("max_test_samples").integer(1, 0);
+    int maxTrain = n.get("max_train_samples").intValue(1, 0);
+    int maxTest = n.get("max_test_samples").intValue(1, 0);
     return new DataSpec(dataset, n.get("dir").file(null), train, test, scale, vs, maxTrain, maxTest);
   }
 
@@ -159,11 +159,11 @@ public final class RunConfigParser {
       return new FitSpec(1, 32, true, null, 1, List.of());
     }
     n.onlyKeys("epochs", "batch_size", "shuffle", "seed", "verbose", "callbacks");
-    int epochs = (int) n.get("epochs").integer(1, 1);
-    int batch = (int) n.get("batch_size").integer(1, 32);
+    int epochs = n.get("epochs").intValue(1, 1);
+    int batch = n.get("batch_size").intValue(1, 32);
     boolean shuffle = n.get("shuffle").bool(true);
     Long seed = n.get("seed").isMissing() ? null : n.get("seed").integer(0);
-    long verbose = n.get("verbose").integer(0, 1);
+    int verbose = n.get("verbose").intValue(0, 1);
     if (verbose > 2) {
       throw n.get("verbose").fail("must be 0 (silent), 1 (progress bar) or 2 (one line per epoch), got " + verbose);
     }
@@ -171,7 +171,7 @@ public final class RunConfigParser {
     for (ConfigNode c : n.get("callbacks").elements()) {
       callbacks.add(NamedSpec.parse(c));
     }
-    return new FitSpec(epochs, batch, shuffle, seed, (int) verbose, callbacks);
+    return new FitSpec(epochs, batch, shuffle, seed, verbose, callbacks);
   }
 
   private static ConfigNode required(ConfigNode n) {

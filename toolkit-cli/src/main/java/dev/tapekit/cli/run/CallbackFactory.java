@@ -54,10 +54,10 @@ final class CallbackFactory {
           EarlyStopping.Builder b = EarlyStopping.builder()
               .monitor(c.get("monitor").string("val_loss"))
               .minDelta(c.get("min_delta").number(0, Double.MAX_VALUE, 0))
-              .patience((int) c.get("patience").integer(0, 0))
+              .patience(c.get("patience").intValue(0, 0))
               .mode(mode(c))
               .restoreBestWeights(c.get("restore_best_weights").bool(false))
-              .startFromEpoch((int) c.get("start_from_epoch").integer(0, 0));
+              .startFromEpoch(c.get("start_from_epoch").intValue(0, 0));
           if (c.has("baseline")) {
             b.baseline(c.get("baseline").number(-Double.MAX_VALUE, Double.MAX_VALUE));
           }
@@ -77,10 +77,10 @@ final class CallbackFactory {
           return ReduceLROnPlateau.builder()
               .monitor(c.get("monitor").string("val_loss"))
               .factor(c.get("factor").number(0, 0.999999, 0.1))
-              .patience((int) c.get("patience").integer(0, 10))
+              .patience(c.get("patience").intValue(0, 10))
               .mode(mode(c))
               .minDelta(c.get("min_delta").number(0, Double.MAX_VALUE, 1e-4))
-              .cooldown((int) c.get("cooldown").integer(0, 0))
+              .cooldown(c.get("cooldown").intValue(0, 0))
               .minLr(c.get("min_lr").number(0, Double.MAX_VALUE, 0))
               .build();
         }
@@ -93,7 +93,7 @@ final class CallbackFactory {
           LearningRateSchedule schedule = Compiler.schedule(new NamedSpec(sn.get("class_name").string(), cfg,
               sn.path()));
           // NOTE: Keras's LearningRateScheduler takes a function of the epoch; here a schedule stepped per epoch.
-          return new LearningRateScheduler((epoch, lr) -> schedule.rate(epoch), (int) c.get("verbose").integer(0, 0));
+          return new LearningRateScheduler((epoch, lr) -> schedule.rate(epoch), c.get("verbose").intValue(0, 0));
         }
         case "TerminateOnNaN":
           c.onlyKeys();

@@ -86,7 +86,8 @@ final class Compiler {
     try {
       loss = s.config().isEmpty() ? Losses.get(s.className()) : Losses.fromConfig(s.className(), s.config());
     } catch (IllegalArgumentException | ClassCastException e) {
-      if (String.valueOf(e.getMessage()).startsWith("Unknown loss")) {
+      // "Unknown loss reduction ..." is a bad argument of a known loss, not an unknown loss
+      if (!Losses.validNames().contains(s.className()) && String.valueOf(e.getMessage()).startsWith("Unknown loss")) {
         throw Problems.unknownName(s, "loss", Losses.validNames());
       }
       throw Problems.at(s, e);

@@ -1,6 +1,7 @@
 package dev.tapekit.cli.run;
 
 import dev.tapekit.core.Tensor;
+import dev.tapekit.data.CsvReader;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,7 +10,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** Numeric CSV files with a header row: features as float32, an optional label column as int64 or float32. */
+/**
+ * Numeric CSV files with a header row: features as float32, an optional label column as int64 or float32.
+ * Fields are numbers as NumPy reads them ({@link CsvReader#parseNumber}: inf and nan included); labels must
+ * be finite.
+ */
 final class CsvFiles {
   private CsvFiles() {}
 
@@ -49,12 +54,15 @@ final class CsvFiles {
         for (int i = 0, j = 0; i < f.length; i++) {
           double v;
           try {
-            v = Double.parseDouble(f[i].strip());
+            v = CsvReader.parseNumber(f[i]);
           } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("line " + lineNo + ", column '" + cols.get(i) + "': not a number: '"
-                + f[i] + "'");
+            throw new IllegalArgumentException("line " + lineNo + ", column '" + cols.get(i) + (f[i].isBlank()
+                ? "' is empty" : "': not a number: '" + f[i] + "'"));
           }
           if (i == label) {
+            if (!Double.isFinite(v)) {
+              throw new IllegalArgumentException("line " + lineNo + ", column '" + cols.get(i) + "': the label is " + v);
+            }
             labels.add(v);
           } else {
             row[j++] = (float) v;

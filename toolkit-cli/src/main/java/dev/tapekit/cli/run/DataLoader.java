@@ -71,11 +71,30 @@ public final class DataLoader {
       return csv(s, path);
     }
     Tensor y = read(s.y(), path + ".y");
+    requireFiniteLabels(y, s.y(), path + ".y");
     if (x.shape()[0] != y.shape()[0]) {
       throw new ConfigException(path, "x has " + x.shape()[0] + " examples (" + s.x() + ") but y has "
           + y.shape()[0] + " labels (" + s.y() + ")");
     }
     return Dataset.of(x, y);
+  }
+
+  /**
+   * Float labels must be numbers: a NaN label would be cast to a class id of -9223372036854775808 by a sparse
+   * loss, or make every loss NaN.
+   */
+  static void requireFiniteLabels(Tensor y, Path file, String path) {
+    if (!y.dtype().isFloating() || y.size() == 0) {
+      return;
+    }
+    double[] v = y.toDoubleArray();
+    long perRow = v.length / y.shape()[0];
+    for (int i = 0; i < v.length; i++) {
+      if (!Double.isFinite(v[i])) {
+        throw new ConfigException(path, file + ": " + (perRow == 1 ? "the label at index " + i + " is " + v[i]
+            : "the labels of row " + i / perRow + " hold " + v[i]));
+      }
+    }
   }
 
   /** Reads an IDX or NPY file (CSV features are read with their labels). */
@@ -84,21 +103,26 @@ public final class DataLoader {
       throw new ConfigException(path, "no such file: " + file);
     }
     String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+    Tensor t = null;
     try {
       if (name.endsWith(".npy")) {
-        return Npy.read(file);
-      }
-      if (name.endsWith(".csv")) {
-        return CsvFiles.read(file, null).x();
-      }
-      if (name.contains("ubyte") || name.contains(".idx") || name.endsWith(".gz")) {
-        return IdxReader.read(file);
+        t = Npy.read(file);
+      } else if (name.endsWith(".csv")) {
+        t = CsvFiles.read(file, null).x();
+      } else if (name.contains("ubyte") || name.contains(".idx") || name.endsWith(".gz")) {
+        t = IdxReader.read(file);
       }
     } catch (IOException | RuntimeException e) {
       throw new ConfigException(path, "cannot read " + file + ": " + e.getMessage(), e);
     }
-    throw new ConfigException(path, "unknown file type " + file.getFileName()
-        + "; use IDX (*-ubyte, *-ubyte.gz, *.idx*), NumPy (.npy) or .csv");
+    if (t == null) {
+      throw new ConfigException(path, "unknown file type " + file.getFileName()
+          + "; use IDX (*-ubyte, *-ubyte.gz, *.idx*), NumPy (.npy) or .csv");
+    }
+    if (t.rank() == 0) {
+      throw new ConfigException(path, file + " holds a single value (shape ()), not one entry per example");
+    }
+    return t;
   }
 
   private static Dataset csv(SplitSpec s, String path) {

@@ -85,7 +85,7 @@ public final class ModelFactory {
         for (Object d : dims) {
           if (!(d instanceof Integer || d instanceof Long) || ((Number) d).longValue() < 1) {
             throw new ConfigException(s.configPath("input_shape"), "must be a list of positive integers, got "
-                + inputShape);
+                + Problems.show(inputShape));
           }
           batch.add(d);
         }

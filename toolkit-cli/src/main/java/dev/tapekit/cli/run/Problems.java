@@ -18,8 +18,8 @@ import java.util.regex.Pattern;
 final class Problems {
   private static final Pattern INVALID = Pattern.compile(
       "Received an invalid value for `(\\w+)`, expected (.*?)\\.\\s*Received: \\1=(.*)", Pattern.DOTALL);
-  private static final Pattern ARGUMENT = Pattern.compile("Argument `(\\w+)` (.*?)\\.\\s*Received: \\1=(.*)",
-      Pattern.DOTALL);
+  private static final Pattern ARGUMENT = Pattern.compile(
+      "Argument `(\\w+)` (?:of \\w+ )?(.*?)\\.\\s*Received: \\1=(.*)", Pattern.DOTALL);
   private static final Pattern RECEIVED = Pattern.compile("(.*?)\\s*Received: (\\w+)=(.*)", Pattern.DOTALL);
   private static final Pattern NOT_RECOGNIZED = Pattern.compile(
       "Argument\\(s\\) not recognized: \\{(\\w+)=(.*?)\\}; valid: \\[(.*)\\]", Pattern.DOTALL);
@@ -106,6 +106,13 @@ final class Problems {
   }
 
   static String show(Object v) {
+    if (v instanceof List<?> l) {
+      List<String> parts = new ArrayList<>();
+      for (Object o : l) {
+        parts.add(show(o));
+      }
+      return "[" + String.join(", ", parts) + "]";
+    }
     return v instanceof String ? "'" + v + "'" : String.valueOf(v);
   }
 }

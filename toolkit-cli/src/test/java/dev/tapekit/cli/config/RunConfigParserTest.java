@@ -113,6 +113,26 @@ class RunConfigParserTest {
   }
 
   @Test
+  void integersOutsideTheirRangeAreErrorsNotWrapped() throws IOException {
+    // 4294967297 is 2^32 + 1: as an int it would be 1
+    assertEquals("fit.epochs: must be a positive integer <= 2147483647, got 4294967297",
+        bad(GOOD.replace("epochs: 3", "epochs: 4294967297")).getMessage());
+    assertEquals("fit.batch_size: must be a positive integer <= 2147483647, got 2147483648",
+        bad(GOOD.replace("batch_size: 64", "batch_size: 2147483648")).getMessage());
+    assertEquals("data.max_train_samples: must be a positive integer <= 2147483647, got 4294967296",
+        bad(GOOD.replace("  scale: 255", "  scale: 255\n  max_train_samples: 4294967296")).getMessage());
+    assertEquals("fit.verbose: must be a non-negative integer <= 2147483647, got 4294967297",
+        bad(GOOD.replace("  seed: 7", "  seed: 7\n  verbose: 4294967297")).getMessage());
+    // 2^64 + 1 does not fit a long either
+    assertEquals("fit.seed: must be a non-negative integer <= 9223372036854775807, got 18446744073709551617",
+        bad(GOOD.replace("seed: 7", "seed: 18446744073709551617")).getMessage());
+    assertEquals("fit.epochs: must be a positive integer, got 2.5",
+        bad(GOOD.replace("epochs: 3", "epochs: 2.5")).getMessage());
+    assertEquals(2147483647, RunConfigParser.load(write("max.yaml", GOOD.replace("epochs: 3", "epochs: 2147483647")))
+        .fit().epochs());
+  }
+
+  @Test
   void unknownDatasetListsValidOnes() throws IOException {
     ConfigException e = bad(GOOD.replace("dataset: fashion_mnist", "dataset: fashon_mnist"));
     assertEquals("data.dataset: unknown dataset 'fashon_mnist' (did you mean 'fashion_mnist'?); valid datasets: "

@@ -11,7 +11,7 @@ final class ScheduleConfig {
   static double number(Map<String, ?> c, String key) {
     Object v = c.get(key);
     if (!(v instanceof Number) || !Double.isFinite(((Number) v).doubleValue())) {
-      throw new IllegalArgumentException("Argument `" + key + "` must be a finite number. Received: " + key + "=" + v);
+      throw new IllegalArgumentException("Argument `" + key + "` must be a finite number. Received: " + key + "=" + show(v));
     }
     return ((Number) v).doubleValue();
   }
@@ -27,7 +27,7 @@ final class ScheduleConfig {
   static boolean bool(Map<String, ?> c, String key, boolean fallback) {
     Object v = c.containsKey(key) ? c.get(key) : fallback;
     if (!(v instanceof Boolean)) {
-      throw new IllegalArgumentException("Argument `" + key + "` must be a boolean. Received: " + key + "=" + v);
+      throw new IllegalArgumentException("Argument `" + key + "` must be a boolean. Received: " + key + "=" + show(v));
     }
     return (Boolean) v;
   }
@@ -40,17 +40,32 @@ final class ScheduleConfig {
   static double[] numbers(Map<String, ?> c, String key) {
     Object v = c.get(key);
     if (!(v instanceof List)) {
-      throw new IllegalArgumentException("Argument `" + key + "` must be a list of numbers. Received: " + key + "=" + v);
+      throw new IllegalArgumentException("Argument `" + key + "` must be a list of numbers. Received: " + key + "=" + show(v));
     }
     List<?> list = (List<?>) v;
     double[] out = new double[list.size()];
     for (int i = 0; i < out.length; i++) {
       if (!(list.get(i) instanceof Number)) {
-        throw new IllegalArgumentException("Argument `" + key + "` must be a list of numbers. Received: " + key + "=" + v);
+        throw new IllegalArgumentException("Argument `" + key + "` must be a list of numbers. Received: " + key + "=" + show(v));
       }
       out[i] = ((Number) list.get(i)).doubleValue();
     }
     return out;
+  }
+
+  /** A value as Keras prints it: strings quoted, so an empty one is visible. */
+  static String show(Object v) {
+    if (v instanceof String) {
+      return "'" + v + "'";
+    }
+    if (v instanceof List<?> l) {
+      List<String> parts = new ArrayList<>();
+      for (Object o : l) {
+        parts.add(show(o));
+      }
+      return "[" + String.join(", ", parts) + "]";
+    }
+    return String.valueOf(v);
   }
 
   static List<Double> list(double[] values) {
