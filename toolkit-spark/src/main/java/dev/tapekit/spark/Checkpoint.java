@@ -14,11 +14,8 @@ import dev.tapekit.models.Model;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Enumeration;
@@ -117,11 +114,8 @@ record Checkpoint(Path file, int epochsDone, List<double[]> weights, OptState op
     }
 
     try {
-      Files.createDirectories(dir);
-      Path tmp = Files.createTempFile(dir, FILE, ".tmp");
-      try {
-        try (OutputStream os = Files.newOutputStream(tmp);
-            ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(os, 1 << 16))) {
+      dev.tapekit.io.AtomicWrite.write(file, os -> {
+        try (ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(os, 1 << 16))) {
           zip.putNextEntry(new ZipEntry(JSON_ENTRY));
           zip.write(JSON.writeValueAsBytes(root));
           zip.closeEntry();
@@ -137,14 +131,7 @@ record Checkpoint(Path file, int epochsDone, List<double[]> weights, OptState op
             zip.closeEntry();
           }
         }
-        try {
-          Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-          Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
+      });
     } catch (IOException e) {
       throw new IllegalStateException("checkpoint: cannot write " + file + ": " + e.getMessage(), e);
     }
