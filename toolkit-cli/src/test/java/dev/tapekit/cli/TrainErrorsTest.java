@@ -128,8 +128,8 @@ class TrainErrorsTest {
     Files.write(x, new byte[] {0, 0, 8, 3, 0, 0, 0, 32});
     Cli c = train(config(LAYERS, "data: {train: {x: " + x + ", y: " + data.resolve("train-labels-idx1-ubyte.gz")
         + "}}", out()));
-    assertEquals("error: data.train.x: cannot read " + x + ": IdxReader: " + x + " is truncated in its IDX header: "
-        + "rank 3 needs 3 sizes", c.err().strip());
+    assertEquals("error: data.train.x: " + x + " is truncated in its IDX header: "
+        + "rank 3 needs 12 bytes of sizes, found 4", c.err().strip());
     Path scalar = dir.resolve("scalar-y.npy");
     dev.tapekit.data.Npy.write(scalar, dev.tapekit.core.Tensor.scalar(3.0, dev.tapekit.core.DType.FLOAT32));
     Cli d = train(config(LAYERS, "data: {train: {x: " + data.resolve("train-images-idx3-ubyte.gz") + ", y: " + scalar

@@ -254,16 +254,16 @@ public final class Datasets {
     Map<String, Tensor> out = new LinkedHashMap<>();
     try (ZipFile zip = new ZipFile(npz.toFile())) {
       zip.stream().filter(e -> e.getName().endsWith(".npy")).forEach(e -> out.put(
-          e.getName().substring(0, e.getName().length() - 4), readEntry(zip, e)));
+          e.getName().substring(0, e.getName().length() - 4), readEntry(zip, e, npz + "!" + e.getName())));
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }
     return out;
   }
 
-  private static Tensor readEntry(ZipFile zip, ZipEntry e) {
+  private static Tensor readEntry(ZipFile zip, ZipEntry e, String source) {
     try (InputStream in = zip.getInputStream(e)) {
-      return Npy.read(in);
+      return Npy.read(in, source);
     } catch (IOException ex) {
       throw new UncheckedIOException(ex);
     }

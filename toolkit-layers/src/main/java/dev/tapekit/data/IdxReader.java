@@ -22,8 +22,10 @@ public final class IdxReader {
 
   /** Reads a file: rank-1 data as int64 labels, anything else as float32 values. */
   public static Tensor read(Path path) throws IOException {
+    // the shape is checked against the file's size, unless it is compressed (then read in bounded chunks)
+    long size = Files.size(path);
     try (InputStream in = open(path)) {
-      return read(in, path.toString());
+      return read(in, path.toString(), in instanceof GzipStream ? -1 : size);
     }
   }
 
@@ -50,56 +52,113 @@ public final class IdxReader {
   /** Opens a file, transparently un-gzipping it when it starts with the gzip magic bytes. */
   static InputStream open(Path path) throws IOException {
     BufferedInputStream in = new BufferedInputStream(Files.newInputStream(path), 1 << 16);
+    if (isGzip(in)) {
+      try {
+        return new GzipStream(new GZIPInputStream(in, 1 << 16));
+      } catch (IOException e) {
+        in.close();
+        throw new IOException(path + " starts like a gzip file but is not one: " + message(e), e);
+      }
+    }
+    return in;
+  }
+
+  private static boolean isGzip(BufferedInputStream in) throws IOException {
+    if (in instanceof GzipStream) {
+      return true;
+    }
     in.mark(2);
     int b0 = in.read();
     int b1 = in.read();
     in.reset();
-    return b0 == 0x1f && b1 == 0x8b ? new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16) : in;
+    return b0 == 0x1f && b1 == 0x8b;
+  }
+
+  /** Decompressed data (its length is unknown until read). */
+  private static final class GzipStream extends BufferedInputStream {
+    GzipStream(InputStream in) {
+      super(in, 1 << 16);
+    }
+  }
+
+  private static String message(IOException e) {
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 
   /** Reads IDX data from a stream; {@code source} names it in errors. */
   public static Tensor read(InputStream raw, String source) throws IOException {
+    return read(raw, source, -1);
+  }
+
+  /**
+   * Reads IDX data from a stream of {@code length} bytes (-1 when unknown): a shape claiming more data than
+   * the stream holds is refused before the data are allocated; streams of unknown length are read in
+   * bounded chunks.
+   */
+  static Tensor read(InputStream raw, String source, long length) throws IOException {
     DataInputStream in = new DataInputStream(raw);
-    int zero;
-    int type;
-    int rank;
+    byte[] head = new byte[4];
+    int got;
     try {
-      zero = in.readUnsignedShort();
-      type = in.readUnsignedByte();
-      rank = in.readUnsignedByte();
-    } catch (EOFException e) {
-      throw new IOException("IdxReader: " + source + " is empty or truncated before the IDX header", e);
+      got = in.readNBytes(head, 0, 4);
+    } catch (IOException e) {
+      throw new IOException(source + " cannot be read (corrupt compressed data?): " + message(e), e);
     }
+    if (got < 4) {
+      throw new IOException(source + " is empty or truncated before the IDX header");
+    }
+    int zero = (head[0] & 0xff) << 8 | (head[1] & 0xff);
+    int type = head[2] & 0xff;
+    int rank = head[3] & 0xff;
     if (zero != 0 || rank == 0) {
-      throw new IOException("IdxReader: " + source + " is not an IDX file (bad magic number)");
+      throw new IOException(source + " is not an IDX file (bad magic number)");
     }
-    long[] shape = new long[rank];
-    try {
-      for (int i = 0; i < rank; i++) {
-        shape[i] = in.readInt() & 0xffffffffL;
-      }
-    } catch (EOFException e) {
-      throw new IOException("IdxReader: " + source + " is truncated in its IDX header: rank " + rank + " needs "
-          + rank + " sizes", e);
-    }
-    long n = Shapes.size(shape);
     int width = switch (type) {
       case 0x08, 0x09 -> 1;
       case 0x0B -> 2;
       case 0x0C, 0x0D -> 4;
       case 0x0E -> 8;
-      default -> throw new IOException("IdxReader: " + source + " has unknown element type 0x"
-          + Integer.toHexString(type));
+      default -> throw new IOException(source + " has unknown IDX element type 0x" + Integer.toHexString(type)
+          + " (known: 0x08, 0x09, 0x0B, 0x0C, 0x0D, 0x0E)");
     };
-    if (n * width > Integer.MAX_VALUE) {
-      throw new IOException("IdxReader: " + source + " of shape " + Shapes.str(shape) + " is too large to load");
+    byte[] dims = readSome(in, 4 * rank, source);
+    if (dims.length < 4 * rank) {
+      throw new IOException(source + " is truncated in its IDX header: rank " + rank + " needs " + 4 * rank
+          + " bytes of sizes, found " + dims.length);
     }
-    byte[] bytes = new byte[(int) (n * width)];
-    try {
-      in.readFully(bytes);
-    } catch (EOFException e) {
-      throw new IOException("IdxReader: " + source + " is truncated: shape " + Shapes.str(shape) + " needs "
-          + bytes.length + " data bytes", e);
+    if (rank > Npy.MAX_RANK) {
+      throw new IOException(source + " has rank " + rank + ", more than " + Npy.MAX_RANK);
+    }
+    long[] shape = new long[rank];
+    ByteBuffer db = ByteBuffer.wrap(dims);
+    boolean empty = false;
+    for (int i = 0; i < rank; i++) {
+      shape[i] = db.getInt() & 0xffffffffL;
+      empty |= shape[i] == 0;
+    }
+    long n = 1;
+    for (long d : shape) {
+      if (!empty && (d > Integer.MAX_VALUE || n > (Npy.MAX_DATA / width) / d)) {
+        if (length >= 0) {
+          throw new IOException(source + " is truncated or corrupt: shape " + Shapes.str(shape)
+              + " needs more data bytes than the file's " + (length - 4 - 4L * rank));
+        }
+        throw new IOException(source + ": shape " + Shapes.str(shape) + " is too large to load");
+      }
+      n *= d;
+    }
+    if (empty) {
+      n = 0;
+    }
+    long need = n * width;
+    if (length >= 0 && need > length - 4 - 4L * rank) {
+      throw new IOException(source + " is truncated: shape " + Shapes.str(shape) + " needs " + need
+          + " data bytes, the file has " + (length - 4 - 4L * rank));
+    }
+    byte[] bytes = readSome(in, (int) need, source, length >= 0);
+    if (bytes.length < need) {
+      throw new IOException(source + " is truncated: shape " + Shapes.str(shape) + " needs " + need
+          + " data bytes, found " + bytes.length);
     }
     if (type == 0x08 && rank == 1) {
       long[] labels = new long[(int) n];
@@ -121,5 +180,18 @@ public final class IdxReader {
       };
     }
     return Tensor.of(v, shape);
+  }
+
+  private static byte[] readSome(InputStream in, int n, String source) throws IOException {
+    return readSome(in, n, source, false);
+  }
+
+  /** Up to {@code n} bytes (fewer at the end of the stream); corrupt gzip data is an error naming the file. */
+  private static byte[] readSome(InputStream in, int n, String source, boolean sizeChecked) throws IOException {
+    try {
+      return Npy.readUpTo(in, n, sizeChecked);
+    } catch (java.util.zip.ZipException | EOFException e) {
+      throw new IOException(source + " cannot be read (corrupt compressed data): " + message(e), e);
+    }
   }
 }

@@ -6,7 +6,6 @@ import dev.tapekit.core.Tensor;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -124,67 +123,111 @@ public final class Npy {
     return b.array();
   }
 
-  /** Reads a tensor from a {@code .npy} file. */
+  /** The longest header accepted (NumPy's own writers stay far below; its reader refuses 10,000 by default). */
+  static final int MAX_HEADER = 1 << 20;
+  /** Streams of unknown length are read in chunks of this size, so a lying header costs at most one chunk. */
+  static final int CHUNK = 1 << 20;
+  /** The most data bytes one array may have (a Java array's limit). */
+  static final long MAX_DATA = Integer.MAX_VALUE - 8;
+  /** The highest rank accepted (ND4J's limit). */
+  static final int MAX_RANK = 32;
+
+  /** Reads a tensor from a {@code .npy} file; sizes in the header are checked against the file's size. */
   public static Tensor read(Path path) throws IOException {
+    long size = Files.size(path);
     try (InputStream in = new BufferedInputStream(Files.newInputStream(path))) {
-      return read(in, path.toString());
+      return read(in, path.toString(), size);
     }
   }
 
   /** Reads one array from a stream positioned at its magic string; reads exactly the array's bytes. */
   public static Tensor read(InputStream in) throws IOException {
-    return read(in, "stream");
+    return read(in, "stream", -1);
   }
 
-  private static Tensor read(InputStream raw, String source) throws IOException {
+  /** Reads one array from a stream (read in bounded chunks); {@code source} names it in errors. */
+  public static Tensor read(InputStream in, String source) throws IOException {
+    return read(in, source, -1);
+  }
+
+  /** Reads an array held in memory (a zip entry, a download); {@code source} names it in errors. */
+  public static Tensor read(byte[] bytes, String source) throws IOException {
+    return read(new java.io.ByteArrayInputStream(bytes), source, bytes.length);
+  }
+
+  /**
+   * Reads one array; {@code length} is the number of bytes the source holds (-1 when unknown). Every size
+   * the header claims is checked against that length, or read in bounded chunks, before anything of that
+   * size is allocated. Errors are {@link IOException}s naming {@code source}.
+   */
+  private static Tensor read(InputStream raw, String source, long length) throws IOException {
     DataInputStream in = new DataInputStream(raw);
     byte[] magic = new byte[6];
-    try {
-      in.readFully(magic);
-    } catch (EOFException e) {
-      throw new IOException("Npy: " + source + " is empty or truncated before the NPY header", e);
+    if (in.readNBytes(magic, 0, 6) < 6) {
+      throw new IOException(source + " is empty or truncated before the NPY header");
     }
     for (int i = 0; i < 6; i++) {
       if (magic[i] != MAGIC[i]) {
-        throw new IOException("Npy: " + source + " is not an .npy file (bad magic string)");
+        throw new IOException(source + " is not an .npy file (bad magic string)");
       }
     }
-    int major = in.readUnsignedByte();
-    in.readUnsignedByte();
-    int headerLen;
+    int major = readByte(in, source);
+    readByte(in, source);
+    long headerLen;
+    int prefix;
     if (major == 1) {
-      headerLen = in.readUnsignedByte() | (in.readUnsignedByte() << 8);
+      headerLen = readByte(in, source) | (readByte(in, source) << 8);
+      prefix = 10;
     } else if (major == 2 || major == 3) {
-      byte[] l = new byte[4];
-      in.readFully(l);
-      headerLen = ByteBuffer.wrap(l).order(ByteOrder.LITTLE_ENDIAN).getInt();
+      headerLen = 0;
+      for (int i = 0; i < 4; i++) {
+        headerLen |= (long) readByte(in, source) << (8 * i);
+      }
+      prefix = 12;
     } else {
-      throw new IOException("Npy: " + source + " has unsupported format version " + major);
+      throw new IOException(source + " has unsupported .npy format version " + major + " (supported: 1, 2, 3)");
     }
-    byte[] hb = new byte[headerLen];
-    in.readFully(hb);
+    if (length >= 0 && prefix + headerLen > length) {
+      throw new IOException(source + " is truncated or corrupt: header length " + headerLen
+          + " is more than the " + (length - prefix) + " bytes after the header's length field");
+    }
+    if (headerLen > MAX_HEADER) {
+      throw new IOException(source + " has header length " + headerLen + ", more than the " + MAX_HEADER
+          + " bytes this reader accepts");
+    }
+    byte[] hb = readUpTo(in, (int) headerLen, length >= 0);
+    if (hb.length < headerLen) {
+      throw new IOException(source + " is truncated in its header: header length " + headerLen + " but only "
+          + hb.length + " bytes follow");
+    }
     String header = new String(hb, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
     String descr = match(DESCR, header, "descr", source);
     boolean fortran = match(FORTRAN, header, "fortran_order", source).equals("True");
-    long[] shape = parseShape(match(SHAPE, header, "shape", source), source);
-    long n = Shapes.size(shape);
+    String shapeText = match(SHAPE, header, "shape", source);
+    long[] shape = parseShape(shapeText, source);
+    Kind kind = kind(descr, source);
+    long n = elements(shape, shapeText, source);
+    long dataBytes = n > MAX_DATA / kind.width ? Long.MAX_VALUE : n * kind.width;
+    String shapeStr = "(" + excerpt(shapeText) + ")";
+    if (length >= 0 && dataBytes > length - prefix - headerLen) {
+      throw new IOException(source + " is truncated: shape " + shapeStr + " of " + descr + " needs "
+          + (dataBytes == Long.MAX_VALUE ? "more than " + MAX_DATA : String.valueOf(dataBytes)) + " data bytes, the file has "
+          + (length - prefix - headerLen));
+    }
+    if (dataBytes > MAX_DATA) {
+      throw new IOException(source + ": array of shape " + shapeStr + " is too large to load (more than "
+          + MAX_DATA + " bytes)");
+    }
+    byte[] bytes = readUpTo(in, (int) dataBytes, length >= 0);
+    if (bytes.length < dataBytes) {
+      throw new IOException(source + " is truncated: shape " + shapeStr + " of " + descr + " needs " + dataBytes
+          + " data bytes, found " + bytes.length);
+    }
     char order = descr.charAt(0);
-    String kind = descr.substring(1);
-    int width = Integer.parseInt(kind.substring(1));
-    if (n * width > Integer.MAX_VALUE) {
-      throw new IOException("Npy: " + source + " array of shape " + Shapes.str(shape) + " is too large to load");
-    }
-    byte[] bytes = new byte[(int) (n * width)];
-    try {
-      in.readFully(bytes);
-    } catch (EOFException e) {
-      throw new IOException("Npy: " + source + " is truncated: expected " + bytes.length + " data bytes for shape "
-          + Shapes.str(shape), e);
-    }
     ByteBuffer b = ByteBuffer.wrap(bytes).order(order == '>' ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
     // Fortran order: read with the reversed shape, then transpose back
     long[] readShape = fortran ? reversed(shape) : shape;
-    Tensor t = decode(kind, b, (int) n, readShape, source);
+    Tensor t = decode(kind.name, b, (int) n, readShape, source);
     if (fortran && shape.length > 1) {
       int[] perm = new int[shape.length];
       for (int i = 0; i < perm.length; i++) {
@@ -193,6 +236,94 @@ public final class Npy {
       t = Tensor.fromINDArray(t.array().permute(perm).dup('c'));
     }
     return t;
+  }
+
+  private static int readByte(DataInputStream in, String source) throws IOException {
+    int b = in.read();
+    if (b < 0) {
+      throw new IOException(source + " is truncated before the end of the NPY header");
+    }
+    return b;
+  }
+
+  /**
+   * Reads {@code n} bytes, or fewer if the stream ends first (the result is then shorter). Unless
+   * {@code sizeChecked} (the source is known to hold them), reads in chunks of {@link #CHUNK}, so what is
+   * allocated is never much more than what the stream holds.
+   */
+  static byte[] readUpTo(InputStream in, int n, boolean sizeChecked) throws IOException {
+    if (sizeChecked || n <= CHUNK) {
+      byte[] b = new byte[n];
+      int got = in.readNBytes(b, 0, n);
+      return got == n ? b : java.util.Arrays.copyOf(b, got);
+    }
+    List<byte[]> chunks = new ArrayList<>();
+    long total = 0;
+    while (total < n) {
+      int want = (int) Math.min(CHUNK, n - total);
+      byte[] c = new byte[want];
+      int got = in.readNBytes(c, 0, want);
+      chunks.add(got == want ? c : java.util.Arrays.copyOf(c, got));
+      total += got;
+      if (got < want) {
+        break;
+      }
+    }
+    byte[] out = new byte[(int) total];
+    int at = 0;
+    for (byte[] c : chunks) {
+      System.arraycopy(c, 0, out, at, c.length);
+      at += c.length;
+    }
+    return out;
+  }
+
+  /** An element type: its name in {@link #decode} ("f4") and width in bytes. */
+  private record Kind(String name, int width) {}
+
+  private static final java.util.Map<String, Integer> WIDTHS = java.util.Map.of("f4", 4, "f8", 8, "i4", 4, "i8", 8,
+      "b1", 1, "u1", 1, "i1", 1, "i2", 2, "u2", 2);
+
+  private static Kind kind(String descr, String source) throws IOException {
+    String k = !descr.isEmpty() && "<>|=".indexOf(descr.charAt(0)) >= 0 ? descr.substring(1) : null;
+    Integer w = k == null ? null : WIDTHS.get(k);
+    if (w == null) {
+      throw new IOException(source + " has unsupported dtype '" + excerpt(descr)
+          + "'; supported: f4, f8, i4, i8, b1 (and u1, i1, i2, u2 read as int32), with a byte order '<', '>', '|' or '='");
+    }
+    return new Kind(k, w);
+  }
+
+  /** The number of elements of {@code shape}; a product past {@link Long#MAX_VALUE} is an error. */
+  private static long elements(long[] shape, String text, String source) throws IOException {
+    if (shape.length > MAX_RANK) {
+      throw new IOException(source + ": shape (" + excerpt(text) + ") has rank " + shape.length + ", more than "
+          + MAX_RANK);
+    }
+    long n = 1;
+    for (long d : shape) {
+      if (d > Integer.MAX_VALUE) {
+        throw new IOException(source + ": shape (" + excerpt(text) + ") has a dimension of " + d
+            + ", more than an array can hold");
+      }
+      if (d != 0 && n > Long.MAX_VALUE / d) {
+        // a zero later still makes it empty
+        for (long e : shape) {
+          if (e == 0) {
+            return 0;
+          }
+        }
+        throw new IOException(source + ": shape (" + excerpt(text) + ") has more elements than can be counted");
+      }
+      n *= d;
+    }
+    return n;
+  }
+
+  /** Header text for messages: one line, at most 120 characters. */
+  static String excerpt(String s) {
+    String one = s.strip().replaceAll("[\\p{Cntrl}]", "?");
+    return one.length() <= 120 ? one : one.substring(0, 117) + "...";
   }
 
   private static Tensor decode(String kind, ByteBuffer b, int n, long[] shape, String source) throws IOException {
@@ -234,15 +365,14 @@ public final class Npy {
         return scalar ? Tensor.scalar(v[0], DType.INT32) : Tensor.of(v, shape);
       }
       default:
-        throw new IOException("Npy: " + source + " has unsupported dtype '" + kind
-            + "'; supported: f4, f8, i4, i8, b1 (and u1, i1, i2, u2 read as int32)");
+        throw new IOException(source + " has unsupported dtype '" + kind + "'");
     }
   }
 
   private static String match(Pattern p, String header, String key, String source) throws IOException {
     Matcher m = p.matcher(header);
     if (!m.find()) {
-      throw new IOException("Npy: " + source + " header has no '" + key + "': " + header.trim());
+      throw new IOException(source + " has a bad .npy header (no '" + key + "'): " + excerpt(header));
     }
     return m.group(1);
   }
@@ -252,11 +382,17 @@ public final class Npy {
     for (String part : s.split(",")) {
       String p = part.trim();
       if (!p.isEmpty()) {
+        long d;
         try {
-          dims.add(Long.parseLong(p.endsWith("L") ? p.substring(0, p.length() - 1) : p));
+          d = Long.parseLong(p.endsWith("L") ? p.substring(0, p.length() - 1) : p);
         } catch (NumberFormatException e) {
-          throw new IOException("Npy: " + source + " has a bad shape (" + s + ")", e);
+          throw new IOException(source + " has a bad shape (" + excerpt(s) + "): '" + excerpt(p)
+              + "' is not a whole number", e);
         }
+        if (d < 0) {
+          throw new IOException(source + " has a bad shape (" + excerpt(s) + "): negative dimension " + d);
+        }
+        dims.add(d);
       }
     }
     return dims.stream().mapToLong(Long::longValue).toArray();

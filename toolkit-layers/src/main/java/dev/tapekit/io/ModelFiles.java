@@ -162,54 +162,155 @@ public final class ModelFiles {
 
   // ---------------------------------------------------------------- load
 
-  /** Loads a model saved by {@link #save}: compiled (with optimizer state) if it was compiled. */
-  @SuppressWarnings("unchecked")
+  /** The largest {@code config.json} or {@code metadata.json} read (16 MiB); larger entries are refused. */
+  public static final int MAX_JSON_BYTES = 16 << 20;
+  /** Room for an NPY header in a weight entry, on top of the weight's data. */
+  private static final int NPY_HEADER_ROOM = (1 << 20) + 16;
+
+  /**
+   * Loads a model saved by {@link #save}: compiled (with optimizer state) if it was compiled.
+   *
+   * <p>Entries are read with a cap (JSON {@link #MAX_JSON_BYTES}, each weight what the model built from
+   * {@code config.json} needs), so a small file cannot make this allocate much more than the model itself;
+   * the model is built under {@link dev.tapekit.layers.ModelSizeLimit}.
+   *
+   * @throws UncheckedIOException when the file cannot be read
+   * @throws IllegalArgumentException when it is not a valid model file (the message names the file and the
+   *     entry or field); {@link dev.tapekit.layers.ModelTooLargeException} when its model is over the limit
+   */
   public static Model load(Path path) {
     try (ZipFile zip = open(path)) {
       Map<String, Object> meta = readMeta(zip, path);
-      byte[] cfgBytes = entry(zip, "config.json", path);
-      Map<String, Object> config = JSON.readValue(cfgBytes, Map.class);
+      Map<String, Object> config = readJson(zip, "config.json", path);
       ModelConfigs.init();
-      Layer layer = Layers.deserialize(config);
+      Layer layer = build(config, path);
       if (!(layer instanceof Model)) {
-        throw new IllegalArgumentException(path + ": config.json describes a " + config.get("class_name") + ", not a model");
+        throw new IllegalArgumentException(path + ": config.json describes a " + Problems.show(config.get("class_name"))
+            + ", not a model");
       }
       Model model = (Model) layer;
       loadWeights(zip, model, meta, path);
-      Map<String, Object> cc = (Map<String, Object>) config.get("compile_config");
-      if (cc != null) {
-        Map<String, Object> lossCfg = (Map<String, Object>) cc.get("loss");
-        Loss loss = Losses.fromConfig((String) lossCfg.get("class_name"), (Map<String, Object>) lossCfg.get("config"));
-        Optimizer opt = Optimizers.fromConfig((Map<String, Object>) cc.get("optimizer"));
+      Object ccObj = config.get("compile_config");
+      if (ccObj != null) {
+        Map<String, Object> cc = map(ccObj, "config.json", "compile_config", path);
+        Map<String, Object> lossCfg = map(cc.get("loss"), "config.json", "compile_config.loss", path);
+        Object lossArgs = lossCfg.get("config");
+        Loss loss;
+        Optimizer opt;
         List<Object> metrics = new ArrayList<>();
-        for (Object m : (List<Object>) cc.getOrDefault("metrics", List.of())) {
-          metrics.add(dev.tapekit.metrics.Metrics.deserialize(m, loss));
-        }
-        model.compile(opt, loss, metrics);
-        Map<String, Object> os = (Map<String, Object>) meta.get("optimizer");
-        if (os != null) {
-          Map<String, Map<String, Tensor>> slots = new LinkedHashMap<>();
-          for (Map.Entry<String, Object> e : ((Map<String, Object>) os.get("slots")).entrySet()) {
-            Map<String, Tensor> s = new LinkedHashMap<>();
-            for (Map.Entry<String, Object> f : ((Map<String, Object>) e.getValue()).entrySet()) {
-              s.put(f.getKey(), NpyFormat.read(entry(zip, (String) f.getValue(), path), path + "!" + f.getValue()));
-            }
-            slots.put(e.getKey(), s);
+        try {
+          loss = Losses.fromConfig(string(lossCfg.get("class_name"), "config.json", "compile_config.loss.class_name", path),
+              lossArgs == null ? null : map(lossArgs, "config.json", "compile_config.loss.config", path));
+          opt = Optimizers.fromConfig(map(cc.get("optimizer"), "config.json", "compile_config.optimizer", path));
+          Object ms = cc.get("metrics");
+          for (Object m : ms == null ? List.of() : list(ms, "config.json", "compile_config.metrics", path)) {
+            metrics.add(dev.tapekit.metrics.Metrics.deserialize(m, loss));
           }
-          opt.restoreState(Optimizer.State.matchByName(((Number) os.get("steps")).longValue(), slots, model.weights()));
+          model.compile(opt, loss, metrics);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+          throw invalid(path, "config.json: compile_config", e);
+        } catch (ClassCastException | NullPointerException e) {
+          throw invalid(path, "config.json: compile_config", e);
+        }
+        Object osObj = meta.get("optimizer");
+        if (osObj != null) {
+          restoreOptimizer(zip, model, opt, map(osObj, "metadata.json", "optimizer", path), path);
         }
       }
       Object hist = meta.get("history");
       if (hist != null) {
-        model.restoreHistory(History.of((Map<String, List<Double>>) hist, (List<Integer>) meta.getOrDefault("epoch", List.of())));
+        model.restoreHistory(history(hist, meta.get("epoch"), path));
       }
       return model;
     } catch (IOException e) {
-      throw new UncheckedIOException("Could not load a tapekit model from " + path + ": " + e.getMessage(), e);
-    } catch (ClassCastException | NullPointerException e) {
-      throw new IllegalArgumentException(path + " is not a valid tapekit model file: malformed config or metadata ("
-          + e.getMessage() + ")", e);
+      throw new UncheckedIOException("Could not load a tapekit model from " + path + ": " + message(e), e);
     }
+  }
+
+  /** The layer (a model) that {@code config.json} describes, built under the model size limit. */
+  private static Layer build(Map<String, Object> config, Path path) {
+    try {
+      return Layers.deserialize(config);
+    } catch (dev.tapekit.layers.ModelTooLargeException e) {
+      throw new dev.tapekit.layers.ModelTooLargeException(path + ": " + e.getMessage());
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw invalid(path, "config.json", e);
+    } catch (ClassCastException | NullPointerException | IndexOutOfBoundsException | ArithmeticException
+        | NegativeArraySizeException e) {
+      throw invalid(path, "config.json", e);
+    }
+  }
+
+  /**
+   * An error naming the file and the entry; our own exceptions' messages are kept, the JDK's (a cast, a null)
+   * say only which kind of problem it was.
+   */
+  private static IllegalArgumentException invalid(Path path, String where, RuntimeException e) {
+    boolean ours = (e instanceof IllegalArgumentException || e instanceof IllegalStateException)
+        && !(e instanceof NumberFormatException) && e.getMessage() != null && !e.getMessage().isBlank();
+    String what = ours ? e.getMessage()
+        : e instanceof ClassCastException ? "a field has the wrong type"
+        : e instanceof NullPointerException ? "a required field is missing"
+        : e instanceof NumberFormatException ? "a field is not a valid number"
+        : "it is inconsistent (" + e.getClass().getSimpleName() + ")";
+    return new IllegalArgumentException(path + " is not a valid tapekit model file: " + where + ": "
+        + String.join(" ", what.strip().split("\\s*\\R\\s*")), e);
+  }
+
+  private static String message(IOException e) {
+    return e.getMessage() == null || e.getMessage().isBlank() ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
+  private static void restoreOptimizer(ZipFile zip, Model model, Optimizer opt, Map<String, Object> os, Path path)
+      throws IOException {
+    long cap = NPY_HEADER_ROOM;
+    for (Variable v : model.weights()) {
+      cap = Math.max(cap, NPY_HEADER_ROOM + 8 * dev.tapekit.core.Shapes.size(v.shape()));
+    }
+    Map<String, Map<String, Tensor>> slots = new LinkedHashMap<>();
+    for (Map.Entry<String, Object> e : map(os.get("slots"), "metadata.json", "optimizer.slots", path).entrySet()) {
+      Map<String, Tensor> s = new LinkedHashMap<>();
+      String at = "optimizer.slots." + e.getKey();
+      for (Map.Entry<String, Object> f : map(e.getValue(), "metadata.json", at, path).entrySet()) {
+        String file = string(f.getValue(), "metadata.json", at + "." + f.getKey(), path);
+        s.put(f.getKey(), NpyFormat.read(entry(zip, file, path, cap), file));
+      }
+      slots.put(e.getKey(), s);
+    }
+    Object steps = os.get("steps");
+    if (!(steps instanceof Integer || steps instanceof Long) || ((Number) steps).longValue() < 0) {
+      throw new IllegalArgumentException(path + ": metadata.json field optimizer.steps must be a whole number "
+          + ">= 0, got " + Problems.show(steps));
+    }
+    try {
+      opt.restoreState(Optimizer.State.matchByName(((Number) steps).longValue(), slots, model.weights()));
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw invalid(path, "metadata.json: optimizer", e);
+    }
+  }
+
+  private static History history(Object hist, Object epochs, Path path) {
+    Map<String, List<Double>> values = new LinkedHashMap<>();
+    for (Map.Entry<String, Object> e : map(hist, "metadata.json", "history", path).entrySet()) {
+      List<Double> l = new ArrayList<>();
+      for (Object o : list(e.getValue(), "metadata.json", "history." + e.getKey(), path)) {
+        if (!(o instanceof Number n)) {
+          throw new IllegalArgumentException(path + ": metadata.json field history." + e.getKey()
+              + " must be a list of numbers, got " + Problems.show(o) + " in it");
+        }
+        l.add(n.doubleValue());
+      }
+      values.put(e.getKey(), l);
+    }
+    List<Integer> ep = new ArrayList<>();
+    for (Object o : epochs == null ? List.of() : list(epochs, "metadata.json", "epoch", path)) {
+      if (!(o instanceof Integer i)) {
+        throw new IllegalArgumentException(path + ": metadata.json field epoch must be a list of whole numbers, got "
+            + Problems.show(o) + " in it");
+      }
+      ep.add(i);
+    }
+    return History.of(values, ep);
   }
 
   /** Loads weights saved by {@link #saveWeights} or {@link #save} into {@code model}. */
@@ -217,13 +318,13 @@ public final class ModelFiles {
     try (ZipFile zip = open(path)) {
       loadWeights(zip, model, readMeta(zip, path), path);
     } catch (IOException e) {
-      throw new UncheckedIOException("Could not load weights from " + path + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("Could not load weights from " + path + ": " + message(e), e);
     }
   }
 
-  @SuppressWarnings("unchecked")
   private static void loadWeights(ZipFile zip, Model model, Map<String, Object> meta, Path path) throws IOException {
-    List<Object> index = (List<Object>) meta.get("weights");
+    Object indexObj = meta.get("weights");
+    List<Object> index = indexObj == null ? null : list(indexObj, "metadata.json", "weights", path);
     List<Variable> vars = model.weights();
     if (index == null || index.size() != vars.size()) {
       throw new IllegalArgumentException(path + ": the file holds " + (index == null ? 0 : index.size())
@@ -231,12 +332,14 @@ public final class ModelFiles {
     }
     List<Tensor> values = new ArrayList<>();
     for (int i = 0; i < vars.size(); i++) {
-      Map<String, Object> e = (Map<String, Object>) index.get(i);
-      Tensor t = NpyFormat.read(entry(zip, (String) e.get("file"), path), path + "!" + e.get("file"));
+      Map<String, Object> e = map(index.get(i), "metadata.json", "weights[" + i + "]", path);
+      String file = string(e.get("file"), "metadata.json", "weights[" + i + "].file", path);
+      // the entry may hold no more than the model's weight (at 8 bytes an element) and a header
+      Tensor t = NpyFormat.read(entry(zip, file, path, NPY_HEADER_ROOM + 8 * dev.tapekit.core.Shapes.size(vars.get(i).shape())), file);
       if (!java.util.Arrays.equals(t.shape(), vars.get(i).shape())) {
-        throw new IllegalArgumentException(path + ": weight " + i + " (" + e.get("name") + ") has shape "
-            + dev.tapekit.layers.Config.shapeStr(t.shape()) + " but the model's " + vars.get(i).name() + " has shape "
-            + dev.tapekit.layers.Config.shapeStr(vars.get(i).shape()));
+        throw new IllegalArgumentException(path + ": weight " + i + " (" + Problems.show(e.get("name")) + ", " + file
+            + ") has shape " + dev.tapekit.layers.Config.shapeStr(t.shape()) + " but the model's "
+            + vars.get(i).name() + " has shape " + dev.tapekit.layers.Config.shapeStr(vars.get(i).shape()));
       }
       values.add(t);
     }
@@ -253,41 +356,120 @@ public final class ModelFiles {
       return new ZipFile(path.toFile());
     } catch (ZipException e) {
       throw new IllegalArgumentException(path + " is not a tapekit model file: not a readable zip archive "
-          + "(corrupt, truncated or another format): " + e.getMessage(), e);
+          + "(corrupt, truncated or another format): " + message(e), e);
     }
   }
 
-  @SuppressWarnings("unchecked")
   private static Map<String, Object> readMeta(ZipFile zip, Path path) throws IOException {
     if (zip.getEntry("metadata.json") == null) {
       throw new IllegalArgumentException(path + " is not a tapekit model file: it has no metadata.json");
     }
-    Map<String, Object> meta;
-    try {
-      meta = JSON.readValue(entry(zip, "metadata.json", path), Map.class);
-    } catch (com.fasterxml.jackson.core.JacksonException e) {
-      throw new IllegalArgumentException(path + ": metadata.json is not valid JSON: " + e.getOriginalMessage(), e);
-    }
+    Map<String, Object> meta = readJson(zip, "metadata.json", path);
     if (!"tapekit".equals(meta.get("format"))) {
-      throw new IllegalArgumentException(path + " is not a tapekit model file (metadata format is " + meta.get("format") + ")");
+      throw new IllegalArgumentException(path + " is not a tapekit model file (metadata format is "
+          + Problems.show(meta.get("format")) + ")");
     }
-    int version = ((Number) meta.getOrDefault("format_version", -1)).intValue();
+    Object v = meta.getOrDefault("format_version", -1);
+    int version = v instanceof Integer i ? i : -1;
     if (version < 1 || version > FORMAT_VERSION) {
-      throw new IllegalArgumentException(path + ": unsupported model file format version " + version
+      throw new IllegalArgumentException(path + ": unsupported model file format version " + Problems.show(v)
           + "; this tapekit reads versions 1 to " + FORMAT_VERSION);
     }
     return meta;
   }
 
-  private static byte[] entry(ZipFile zip, String name, Path path) throws IOException {
+  /** A JSON object entry, read with {@link #MAX_JSON_BYTES} as its cap. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> readJson(ZipFile zip, String name, Path path) throws IOException {
+    byte[] bytes = entry(zip, name, path, MAX_JSON_BYTES);
+    Object v;
+    try {
+      v = JSON.readValue(bytes, Object.class);
+    } catch (com.fasterxml.jackson.core.JacksonException e) {
+      throw new IllegalArgumentException(path + ": " + name + " is not valid JSON: "
+          + String.join(" ", String.valueOf(e.getOriginalMessage()).strip().split("\\s*\\R\\s*")), e);
+    }
+    if (!(v instanceof Map)) {
+      throw new IllegalArgumentException(path + ": " + name + " must hold a JSON object, got " + Problems.show(v));
+    }
+    return (Map<String, Object>) v;
+  }
+
+  /**
+   * The bytes of an entry, at most {@code cap}: an entry whose recorded size is larger is refused unread, and
+   * one that inflates past the cap (its recorded size may lie) is refused at the cap.
+   */
+  private static byte[] entry(ZipFile zip, String name, Path path, long cap) throws IOException {
     ZipEntry e = zip.getEntry(name);
     if (e == null) {
-      throw new IllegalArgumentException(path + ": model file is missing " + name + " (truncated or corrupt)");
+      throw new IllegalArgumentException(path + ": model file is missing " + Problems.show(name)
+          + " (truncated or corrupt)");
+    }
+    long limit = Math.min(cap, Integer.MAX_VALUE - 8);
+    if (e.getSize() > limit) {
+      throw tooLarge(path, name, e.getSize() + " bytes", limit);
     }
     try (var in = zip.getInputStream(e)) {
-      return in.readAllBytes();
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream((int) Math.min(Math.max(e.getSize(), 0),
+          1 << 20));
+      byte[] buf = new byte[1 << 16];
+      long total = 0;
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        total += n;
+        if (total > limit) {
+          throw tooLarge(path, name, "more than " + limit + " bytes", limit);
+        }
+        out.write(buf, 0, n);
+      }
+      return out.toByteArray();
     } catch (ZipException ex) {
-      throw new IllegalArgumentException(path + ": entry " + name + " is corrupt: " + ex.getMessage(), ex);
+      throw new IllegalArgumentException(path + ": entry " + name + " is corrupt: " + message(ex), ex);
+    } catch (java.io.EOFException ex) {
+      throw new IllegalArgumentException(path + ": entry " + name + " is truncated", ex);
+    }
+  }
+
+  private static IllegalArgumentException tooLarge(Path path, String name, String size, long limit) {
+    return new IllegalArgumentException(path + ": entry " + name + " holds " + size + ", more than the " + limit
+        + " it may (" + (name.endsWith(".json") ? "the cap on JSON entries" : "what the model's weight needs") + ")");
+  }
+
+  /** Typed reads of parsed JSON, with errors naming the entry and the field. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> map(Object v, String entry, String field, Path path) {
+    if (!(v instanceof Map)) {
+      throw new IllegalArgumentException(path + ": " + entry + " field " + field + " must be an object, got "
+          + Problems.show(v));
+    }
+    return (Map<String, Object>) v;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Object> list(Object v, String entry, String field, Path path) {
+    if (!(v instanceof List)) {
+      throw new IllegalArgumentException(path + ": " + entry + " field " + field + " must be a list, got "
+          + Problems.show(v));
+    }
+    return (List<Object>) v;
+  }
+
+  private static String string(Object v, String entry, String field, Path path) {
+    if (!(v instanceof String s)) {
+      throw new IllegalArgumentException(path + ": " + entry + " field " + field + " must be a string, got "
+          + Problems.show(v));
+    }
+    return s;
+  }
+
+  /** Short one-line renderings of JSON values for messages. */
+  static final class Problems {
+    private Problems() {}
+
+    static String show(Object v) {
+      String s = v == null ? "null" : v instanceof String ? "'" + v + "'" : String.valueOf(v);
+      s = s.replaceAll("\\p{Cntrl}", "?");
+      return s.length() <= 80 ? s : s.substring(0, 77) + "...";
     }
   }
 }

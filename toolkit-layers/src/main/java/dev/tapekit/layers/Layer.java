@@ -195,9 +195,17 @@ public abstract class Layer {
 
   // ---------------------------------------------------------------- weights
 
-  /** Creates a weight of this layer, named "layer/name", initialized now. */
+  /**
+   * Creates a weight of this layer, named "layer/name", initialized now; refused with a
+   * {@link ModelTooLargeException} when it would take the model past {@link ModelSizeLimit#maxModelBytes()}.
+   */
   protected Variable addWeight(String weightName, long[] shape, Initializer initializer, Regularizer regularizer,
       Constraint constraint, boolean trainableWeight) {
+    long held = 0;
+    for (Variable w : weights) {
+      held = ModelSizeLimit.add(held, ModelSizeLimit.bytes(w.shape(), w.dtype()));
+    }
+    ModelSizeLimit.check(this, weightName, shape, dtype, held);
     Tensor init = initializer.apply(shape, dtype);
     Variable v = new Variable(init, name + "/" + weightName, trainableWeight);
     weights.add(v);

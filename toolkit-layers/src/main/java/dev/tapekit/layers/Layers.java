@@ -55,7 +55,10 @@ public final class Layers {
       throw new IllegalArgumentException("Unknown layer class '" + cls + "'; known: " + names());
     }
     Map<String, Object> config = (Map<String, Object>) serialized.get("config");
-    return f.apply(config == null ? Map.of() : config);
+    // a model built from its config counts all its layers' weights against the model size limit
+    try (ModelSizeLimit.Scope scope = ModelSizeLimit.open(0)) {
+      return f.apply(config == null ? Map.of() : config);
+    }
   }
 
   /** Keras's serialized form of a layer: module, class_name, config. */

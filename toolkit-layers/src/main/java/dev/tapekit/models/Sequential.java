@@ -4,6 +4,7 @@ import dev.tapekit.core.Tensor;
 import dev.tapekit.layers.Input;
 import dev.tapekit.layers.KerasTensor;
 import dev.tapekit.layers.Layer;
+import dev.tapekit.layers.ModelSizeLimit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -78,8 +79,20 @@ public class Sequential extends Model {
 
   private void rebuildGraph() {
     KerasTensor x = input.output();
+    // the weights of layers built before count against the model size limit with those built now
+    long built = 0;
+    java.util.Set<dev.tapekit.core.Variable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     for (Layer l : stack) {
-      x = l.apply(x);
+      for (dev.tapekit.core.Variable v : l.weights()) {
+        if (seen.add(v)) {
+          built = ModelSizeLimit.add(built, ModelSizeLimit.bytes(v.shape(), v.dtype()));
+        }
+      }
+    }
+    try (ModelSizeLimit.Scope scope = ModelSizeLimit.open(built)) {
+      for (Layer l : stack) {
+        x = l.apply(x);
+      }
     }
     // set first: setGraph marks the model built, which calls back into build()
     graphBuilt = true;

@@ -113,7 +113,7 @@ public final class DataLoader {
         t = IdxReader.read(file);
       }
     } catch (IOException | RuntimeException e) {
-      throw new ConfigException(path, "cannot read " + file + ": " + e.getMessage(), e);
+      throw new ConfigException(path, unreadable(file, e), e);
     }
     if (t == null) {
       throw new ConfigException(path, "unknown file type " + file.getFileName()
@@ -130,8 +130,17 @@ public final class DataLoader {
       CsvFiles.Table t = CsvFiles.read(s.x(), s.labelColumn());
       return Dataset.of(t.x(), t.y());
     } catch (IOException | IllegalArgumentException e) {
-      throw new ConfigException(path + ".x", "cannot read " + s.x() + ": " + e.getMessage(), e);
+      throw new ConfigException(path + ".x", unreadable(s.x(), e), e);
     }
+  }
+
+  /** "cannot read FILE: why", or the reader's message alone when it names the file already. */
+  static String unreadable(Path file, Exception e) {
+    String m = e.getMessage();
+    if (m == null || m.isBlank()) {
+      return "cannot read " + file + ": " + e.getClass().getSimpleName();
+    }
+    return m.contains(file.toString()) ? m : "cannot read " + file + ": " + m;
   }
 
   /** Features as float32 divided by {@code scale}; labels untouched. */
