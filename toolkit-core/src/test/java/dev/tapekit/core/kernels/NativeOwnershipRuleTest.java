@@ -1,16 +1,12 @@
 package dev.tapekit.core.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.tapekit.core.MainSources;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,38 +20,7 @@ class NativeOwnershipRuleTest {
 
   @Test
   void onlyNativeViewTakesAddressesFromArrays() throws IOException {
-    Path root = Path.of("").toAbsolutePath();
-    while (root != null && !Files.exists(root.resolve("toolkit-core"))) {
-      root = root.getParent();
-    }
-    assertTrue(root != null, "project root not found");
-    List<String> offenders = new ArrayList<>();
-    int files = 0;
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path p : (Iterable<Path>) paths::iterator) {
-        String s = p.toString();
-        if (!s.endsWith(".java") || !s.contains("src" + java.io.File.separator + "main")
-            || p.getFileName().toString().equals("NativeView.java")) {
-          continue;
-        }
-        files++;
-        List<String> lines = read(p);
-        for (int i = 0; i < lines.size(); i++) {
-          if (RAW.matcher(lines.get(i)).find()) {
-            offenders.add(root.relativize(p) + ":" + (i + 1) + ": " + lines.get(i).trim());
-          }
-        }
-      }
-    }
-    assertTrue(files > 100, "scanned only " + files + " source files");
-    assertEquals(List.of(), offenders, "raw native addresses outside NativeView");
-  }
-
-  private static List<String> read(Path p) {
-    try {
-      return Files.readAllLines(p);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    assertEquals(List.of(), MainSources.matching(RAW, Set.of("NativeView.java")),
+        "raw native addresses outside NativeView");
   }
 }
