@@ -19,6 +19,9 @@ final class Errors {
     while (t.getCause() != null && (t.getMessage() == null || t.getMessage().equals(t.getCause().toString()))) {
       t = t.getCause();
     }
+    if (t instanceof java.nio.file.InvalidPathException p) {
+      return "invalid path '" + p.getInput().replace("\0", "\\0").replaceAll("\\p{Cntrl}", "?") + "': " + p.getReason();
+    }
     if (t instanceof AccessDeniedException) {
       return "permission denied: " + ((FileSystemException) t).getFile();
     }

@@ -59,7 +59,9 @@ public final class Tapekit implements Runnable {
     });
     cl.setExecutionExceptionHandler((ex, c, parseResult) -> {
       PrintWriter e = c.getErr();
-      int code = ex instanceof ConfigException ? ExitCodes.USAGE : ExitCodes.FAILURE;
+      // a path that cannot be a path (a NUL character in a config's file name) is a usage error too
+      int code = ex instanceof ConfigException || ex instanceof java.nio.file.InvalidPathException
+          ? ExitCodes.USAGE : ExitCodes.FAILURE;
       e.println("error: " + Errors.message(ex));
       if (root.verbose) {
         ex.printStackTrace(e);

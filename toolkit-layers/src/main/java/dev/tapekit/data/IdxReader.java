@@ -36,7 +36,8 @@ public final class IdxReader {
       throw new IOException("IdxReader: " + path + " holds data of shape " + Shapes.str(t.shape())
           + ", not images (rank >= 2)");
     }
-    return scale ? Tensor.fromINDArray(t.array().div(255.0)) : t;
+    // ND4J cannot divide an empty array
+    return scale && t.size() > 0 ? Tensor.fromINDArray(t.array().div(255.0)) : t;
   }
 
   /** Reads labels as int64. */
@@ -57,7 +58,7 @@ public final class IdxReader {
         return new GzipStream(new GZIPInputStream(in, 1 << 16));
       } catch (IOException e) {
         in.close();
-        throw new IOException(path + " starts like a gzip file but is not one: " + message(e), e);
+        throw new IOException(path + " starts like a gzip file but is not one: " + gzipProblem(e), e);
       }
     }
     return in;
@@ -81,8 +82,15 @@ public final class IdxReader {
     }
   }
 
-  private static String message(IOException e) {
-    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  /** What went wrong reading gzip data, in words (the JDK's EOFException has no message). */
+  private static String gzipProblem(IOException e) {
+    if (e instanceof EOFException) {
+      return "its compressed data end too early (truncated)";
+    }
+    if (e instanceof java.util.zip.ZipException && e.getMessage() != null) {
+      return "corrupt compressed data (" + e.getMessage() + ")";
+    }
+    return e.getMessage() == null || e.getMessage().isBlank() ? "corrupt compressed data" : e.getMessage();
   }
 
   /** Reads IDX data from a stream; {@code source} names it in errors. */
@@ -102,7 +110,7 @@ public final class IdxReader {
     try {
       got = in.readNBytes(head, 0, 4);
     } catch (IOException e) {
-      throw new IOException(source + " cannot be read (corrupt compressed data?): " + message(e), e);
+      throw new IOException(source + " cannot be read: " + gzipProblem(e), e);
     }
     if (got < 4) {
       throw new IOException(source + " is empty or truncated before the IDX header");
@@ -191,7 +199,7 @@ public final class IdxReader {
     try {
       return Npy.readUpTo(in, n, sizeChecked);
     } catch (java.util.zip.ZipException | EOFException e) {
-      throw new IOException(source + " cannot be read (corrupt compressed data): " + message(e), e);
+      throw new IOException(source + " cannot be read: " + gzipProblem(e), e);
     }
   }
 }

@@ -226,9 +226,11 @@ public final class Npy {
     char order = descr.charAt(0);
     ByteBuffer b = ByteBuffer.wrap(bytes).order(order == '>' ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
     // Fortran order: read with the reversed shape, then transpose back
-    long[] readShape = fortran ? reversed(shape) : shape;
+    // (an empty array has no order: ND4J cannot permute one)
+    boolean transpose = fortran && shape.length > 1 && n > 0;
+    long[] readShape = transpose ? reversed(shape) : shape;
     Tensor t = decode(kind.name, b, (int) n, readShape, source);
-    if (fortran && shape.length > 1) {
+    if (transpose) {
       int[] perm = new int[shape.length];
       for (int i = 0; i < perm.length; i++) {
         perm[i] = perm.length - 1 - i;
@@ -372,7 +374,7 @@ public final class Npy {
   private static String match(Pattern p, String header, String key, String source) throws IOException {
     Matcher m = p.matcher(header);
     if (!m.find()) {
-      throw new IOException(source + " has a bad .npy header (no '" + key + "'): " + excerpt(header));
+      throw new IOException(source + " has a bad .npy header: no '" + key + "' in \"" + excerpt(header) + "\"");
     }
     return m.group(1);
   }

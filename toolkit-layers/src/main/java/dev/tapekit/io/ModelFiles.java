@@ -354,9 +354,10 @@ public final class ModelFiles {
     }
     try {
       return new ZipFile(path.toFile());
-    } catch (ZipException e) {
+    } catch (ZipException | java.io.EOFException e) {
+      // the JDK's EOFException here has no message
       throw new IllegalArgumentException(path + " is not a tapekit model file: not a readable zip archive "
-          + "(corrupt, truncated or another format): " + message(e), e);
+          + "(corrupt, truncated or another format)" + (e.getMessage() == null ? "" : ": " + e.getMessage()), e);
     }
   }
 
@@ -407,7 +408,7 @@ public final class ModelFiles {
     }
     long limit = Math.min(cap, Integer.MAX_VALUE - 8);
     if (e.getSize() > limit) {
-      throw tooLarge(path, name, e.getSize() + " bytes", limit);
+      throw tooLarge(path, name, "holds " + e.getSize() + " bytes, more", limit);
     }
     try (var in = zip.getInputStream(e)) {
       java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream((int) Math.min(Math.max(e.getSize(), 0),
@@ -418,7 +419,7 @@ public final class ModelFiles {
       while ((n = in.read(buf)) > 0) {
         total += n;
         if (total > limit) {
-          throw tooLarge(path, name, "more than " + limit + " bytes", limit);
+          throw tooLarge(path, name, "inflates to more", limit);
         }
         out.write(buf, 0, n);
       }
@@ -431,8 +432,9 @@ public final class ModelFiles {
   }
 
   private static IllegalArgumentException tooLarge(Path path, String name, String size, long limit) {
-    return new IllegalArgumentException(path + ": entry " + name + " holds " + size + ", more than the " + limit
-        + " it may (" + (name.endsWith(".json") ? "the cap on JSON entries" : "what the model's weight needs") + ")");
+    return new IllegalArgumentException(path + ": entry " + name + " " + size + " than the " + limit + " bytes it may "
+        + "hold (" + (name.endsWith(".json") ? "the cap on JSON entries" : "what the model's weight needs, with a header")
+        + ")");
   }
 
   /** Typed reads of parsed JSON, with errors naming the entry and the field. */

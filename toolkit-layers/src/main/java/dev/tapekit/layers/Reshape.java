@@ -17,7 +17,7 @@ public final class Reshape extends Layer {
   private Reshape(Builder b) {
     super(b);
     if (b.targetShape == null) {
-      throw new IllegalArgumentException("Reshape: targetShape is required");
+      throw new IllegalArgumentException("Reshape: target_shape is required (the shape of each example, e.g. [28, 28, 1])");
     }
     targetShape = b.targetShape.clone();
   }
@@ -85,7 +85,10 @@ public final class Reshape extends Layer {
   public static final class Builder extends Layer.Builder<Builder> {
     private long[] targetShape;
 
-    public Builder targetShape(long... targetShape) { this.targetShape = targetShape.clone(); return this; }
+    public Builder targetShape(long... targetShape) {
+      this.targetShape = targetShape == null ? null : targetShape.clone();
+      return this;
+    }
 
     public Reshape build() {
       return new Reshape(this);

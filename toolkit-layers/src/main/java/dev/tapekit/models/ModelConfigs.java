@@ -48,11 +48,11 @@ public final class ModelConfigs {
     return c;
   }
 
-  @SuppressWarnings("unchecked")
   static Sequential sequentialFromConfig(Map<String, Object> c) {
     List<Layer> layers = new ArrayList<>();
-    for (Object o : (List<Object>) c.getOrDefault("layers", List.of())) {
-      layers.add(Layers.deserialize((Map<String, Object>) o));
+    List<Object> entries = list(c.getOrDefault("layers", List.of()), "Sequential config: \"layers\"");
+    for (int i = 0; i < entries.size(); i++) {
+      layers.add(Layers.deserialize(map(entries.get(i), "Sequential config: layers[" + i + "]")));
     }
     Sequential s = new Sequential(layers, Config.getString(c, "name", null));
     long[] bis = Config.shapeFromList(c.get("build_input_shape"), "build_input_shape");
@@ -60,6 +60,41 @@ public final class ModelConfigs {
       s.build(bis);
     }
     return s;
+  }
+
+  /** A JSON list, or an error saying what {@code what} should have been. */
+  @SuppressWarnings("unchecked")
+  private static List<Object> list(Object v, String what) {
+    if (!(v instanceof List)) {
+      throw new IllegalArgumentException(what + " must be a list, got " + show(v));
+    }
+    return (List<Object>) v;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> map(Object v, String what) {
+    if (!(v instanceof Map)) {
+      throw new IllegalArgumentException(what + " must be an object, got " + show(v));
+    }
+    return (Map<String, Object>) v;
+  }
+
+  private static String show(Object v) {
+    String s = String.valueOf(v).replaceAll("\\p{Cntrl}", "?");
+    return s.length() <= 80 ? s : s.substring(0, 77) + "...";
+  }
+
+  /** A tensor reference {@code [layer_name, node_index, tensor_index]} resolved among the tensors made so far. */
+  private static KerasTensor ref(Object r, Map<String, KerasTensor> tensors, String what) {
+    List<Object> l = list(r, what);
+    if (l.size() < 2 || !(l.get(0) instanceof String) || !(l.get(1) instanceof Integer)) {
+      throw new IllegalArgumentException(what + " must be [layer name, node index, tensor index], got " + show(r));
+    }
+    KerasTensor t = tensors.get(l.get(0) + "#" + l.get(1));
+    if (t == null) {
+      throw new IllegalArgumentException(what + " refers to unknown tensor " + show(r));
+    }
+    return t;
   }
 
   static Map<String, Object> functionalConfig(Model m) {
@@ -116,53 +151,49 @@ public final class ModelConfigs {
     return c;
   }
 
-  @SuppressWarnings("unchecked")
   static Model functionalFromConfig(Map<String, Object> c) {
     Map<String, KerasTensor> tensors = new HashMap<>();
-    for (Object o : (List<Object>) c.get("layers")) {
-      Map<String, Object> ser = (Map<String, Object>) o;
+    List<Object> entries = list(c.get("layers"), "Model config: \"layers\"");
+    for (int li = 0; li < entries.size(); li++) {
+      Map<String, Object> ser = map(entries.get(li), "Model config: layers[" + li + "]");
       Layer layer = Layers.deserialize(ser);
       String name = layer.name();
       if (layer instanceof Input) {
         tensors.put(name + "#0", ((Input) layer).output());
         continue;
       }
-      List<Object> nodes = (List<Object>) ser.getOrDefault("inbound_nodes", List.of());
+      String at = "Model config: layer \"" + name + "\"";
+      List<Object> nodes = list(ser.getOrDefault("inbound_nodes", List.of()), at + ": inbound_nodes");
       for (int i = 0; i < nodes.size(); i++) {
-        List<Object> args = (List<Object>) ((Map<String, Object>) nodes.get(i)).get("args");
+        String nodeAt = at + ": inbound_nodes[" + i + "]";
+        List<Object> args = list(map(nodes.get(i), nodeAt).get("args"), nodeAt + ".args");
         if (args.size() == 1 && args.get(0) instanceof List) {
-          args = (List<Object>) args.get(0);
+          args = list(args.get(0), nodeAt + ".args[0]");
         }
         List<KerasTensor> in = new ArrayList<>();
-        for (Object a : args) {
-          List<Object> hist = (List<Object>) Config.getMap((Map<String, Object>) a, "config").get("keras_history");
-          KerasTensor t = tensors.get(hist.get(0) + "#" + ((Number) hist.get(1)).intValue());
-          if (t == null) {
-            throw new IllegalArgumentException("Model config: layer \"" + name + "\" refers to unknown tensor " + hist);
-          }
-          in.add(t);
+        for (int j = 0; j < args.size(); j++) {
+          String argAt = nodeAt + ".args[" + j + "]";
+          Map<String, Object> cfg = map(map(args.get(j), argAt).get("config"), argAt + ".config");
+          in.add(ref(cfg.get("keras_history"), tensors, argAt + ".config.keras_history"));
+        }
+        if (in.isEmpty()) {
+          throw new IllegalArgumentException(nodeAt + " has no inputs");
         }
         tensors.put(name + "#" + i, layer.apply(in));
       }
     }
-    return new Model(refs(c.get("input_layers"), tensors), refs(c.get("output_layers"), tensors),
-        Config.getString(c, "name", null));
+    return new Model(refs(c.get("input_layers"), tensors, "Model config: input_layers"),
+        refs(c.get("output_layers"), tensors, "Model config: output_layers"), Config.getString(c, "name", null));
   }
 
-  @SuppressWarnings("unchecked")
-  private static List<KerasTensor> refs(Object spec, Map<String, KerasTensor> tensors) {
-    List<Object> l = (List<Object>) spec;
+  private static List<KerasTensor> refs(Object spec, Map<String, KerasTensor> tensors, String what) {
+    List<Object> l = list(spec, what);
     if (!l.isEmpty() && !(l.get(0) instanceof List)) {
       l = List.of(l);
     }
     List<KerasTensor> out = new ArrayList<>();
-    for (Object o : l) {
-      List<Object> r = (List<Object>) o;
-      KerasTensor t = tensors.get(r.get(0) + "#" + ((Number) r.get(1)).intValue());
-      if (t == null) {
-        throw new IllegalArgumentException("Model config: unknown tensor " + r);
-      }
-      out.add(t);
+    for (int i = 0; i < l.size(); i++) {
+      out.add(ref(l.get(i), tensors, what + "[" + i + "]"));
     }
     return out;
   }

@@ -168,6 +168,44 @@ class HostileDataFilesTest {
   void idxDimsWhoseProductOverflows() throws IOException {
     String m = idxRefused("overflow-idx3-ubyte", idx(0x08, new long[] {0xffffffffL, 0xffffffffL, 0xffffffffL}, 8));
     assertTrue(m.contains("(4294967295, 4294967295, 4294967295)"), m);
+    // 65536^4 is 2^64, which wraps to 0 elements in a long
+    String w = idxRefused("wraps-idx4-ubyte", idx(0x08, new long[] {65536, 65536, 65536, 65536}, 8));
+    assertTrue(w.contains("(65536, 65536, 65536, 65536)"), w);
+  }
+
+  /** Cases the fuzzer (ReadersFuzzTest) found: each was an undocumented exception or a raw message. */
+  @Test
+  void fuzzFindingsStayFixed() throws IOException {
+    // an empty Fortran-order array (ND4J cannot permute it: NullPointerException)
+    Path p = dir.resolve("emptyf.npy");
+    String fortran = header("<f4", "(0, 3)").replace("False", "True ");
+    Files.write(p, npy(1, fortran.length(), fortran, 0));
+    assertEquals(0, Npy.read(p).size());
+    // a header of text without the keys ends in the header's text, quoted (was ": null")
+    String m = refused("nullhdr.npy", npy(1, 5, "null\n", 0));
+    assertTrue(m.endsWith("no 'descr' in \"null\""), m);
+    // empty images scaled by 255 (ND4J cannot divide an empty array: IllegalStateException)
+    Path e = dir.resolve("empty-idx3-ubyte");
+    Files.write(e, idx(0x08, new long[] {0, 28, 28}, 0));
+    assertEquals(0, IdxReader.readImages(e, true).size());
+    // gzip data that end early: the JDK's EOFException has no message
+    ByteArrayOutputStream gz = new ByteArrayOutputStream();
+    try (GZIPOutputStream z = new GZIPOutputStream(gz)) {
+      z.write(idx(0x08, new long[] {100, 28, 28}, 78400));
+    }
+    byte[] cut = java.util.Arrays.copyOf(gz.toByteArray(), 40);
+    String g = idxRefused("cut-idx3-ubyte.gz", cut);
+    assertTrue(g.contains("compressed data end too early"), g);
+  }
+
+  @Test
+  void aFailedDownloadIsDescribedInWords() {
+    // port 1 on the loopback interface: the connection is refused at once
+    DatasetOptions o = DatasetOptions.defaults().cacheDir(dir.resolve("cache")).systemDirs(false).environment(false)
+        .baseUrl("http://127.0.0.1:1/");
+    IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> Datasets.load("mnist", o));
+    assertTrue(e.getMessage().contains("fix the download from http://127.0.0.1:1/: "), e.getMessage());
+    assertFalse(e.getMessage().contains("java.net"), "no exception class: " + e.getMessage());
   }
 
   @Test

@@ -146,6 +146,30 @@ class ModelFilesHostileTest {
     }
   }
 
+  /** Cases the fuzzer (ReadersFuzzTest) found with other seeds than the test command's. */
+  @Test
+  void fuzzFindingsStayFixed() throws IOException {
+    // a zip end record whose comment length runs past the file: the JDK throws an EOFException without message
+    byte[] zip = Files.readAllBytes(saved());
+    zip[zip.length - 1] = 7;
+    Path eof = dir.resolve("eof.tapekit");
+    Files.write(eof, zip);
+    assertTrue(refused(eof).contains("not a readable zip archive"), refused(eof));
+    // a functional model whose config has a tensor reference of one element (was IndexOutOfBoundsException)
+    Input in = new Input(3);
+    dev.tapekit.models.Model f = new dev.tapekit.models.Model(in.output(), new Dense(2).apply(in.output()));
+    Path good = dir.resolve("functional.tapekit");
+    f.save(good);
+    String cfg;
+    try (ZipFile z = new ZipFile(good.toFile())) {
+      cfg = new String(z.getInputStream(z.getEntry("config.json")).readAllBytes(), StandardCharsets.UTF_8);
+    }
+    String bad = cfg.replaceFirst("\"keras_history\"\\s*:\\s*\\[\\s*(\"[^\"]+\")[^\\]]*\\]", "\"keras_history\" : [ $1 ]");
+    assertTrue(!bad.equals(cfg), "the reference was cut");
+    String m = refused(rewrite(good, "history.tapekit", Map.of("config.json", out -> out.write(bad.getBytes(StandardCharsets.UTF_8)))));
+    assertTrue(m.contains("keras_history must be [layer name, node index, tensor index]"), m);
+  }
+
   @Test
   void metadataOfTheWrongShapeNamesTheField() throws IOException {
     Path good = saved();

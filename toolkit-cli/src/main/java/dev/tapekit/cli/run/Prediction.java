@@ -30,6 +30,10 @@ public final class Prediction {
     }
     OutputDir.prepare(parent, "--output");
     Tensor x = DataLoader.read(input, "--input");
+    if (x.rank() == 0 || x.shape()[0] == 0) {
+      throw new ConfigException("--input", input + (x.rank() == 0 ? " holds a scalar (shape ()), not examples"
+          : " holds no examples (shape " + dev.tapekit.core.Shapes.str(x.shape()) + ")"));
+    }
     double s = scale != null ? scale : saved.runConfig() == null ? 1.0 : saved.runConfig().data().scale();
     x = Ops.cast(x, DType.FLOAT32);
     if (s != 1.0) {

@@ -30,7 +30,7 @@ public record Saved(Model model, RunConfig runConfig) {
     try {
       model = ModelFiles.load(file);
     } catch (RuntimeException e) {
-      throw new ConfigException("--model", "cannot load " + file + ": " + e.getMessage(), e);
+      throw new ConfigException("--model", DataLoader.unreadable(file, e).replaceFirst("^cannot read ", "cannot load "), e);
     }
     Path rc = file.toAbsolutePath().getParent().resolve(Training.RUN_CONFIG);
     RunConfig cfg = null;
