@@ -134,7 +134,8 @@ class HostileInputTest {
     Path x = dir.resolve("x3.npy");
     dev.tapekit.data.Npy.write(x, dev.tapekit.core.Tensor.of(new float[9], 3, 3));
     Cli t = refused("train", config("[3]", 8, "data: {train: {x: " + x + ", y: " + y + "}}"));
-    assertEquals("error: data.train.y: " + y + " holds a scalar (shape ()), not one label per row", t.err().strip());
+    assertEquals("error: data.train.y: " + y + " holds a single value (shape ()), not one entry per example",
+        t.err().strip());
   }
 
   @Test

@@ -71,11 +71,6 @@ public final class DataLoader {
       return csv(s, path);
     }
     Tensor y = read(s.y(), path + ".y");
-    if (x.rank() == 0 || y.rank() == 0) {
-      boolean isX = x.rank() == 0;
-      throw new ConfigException(path + (isX ? ".x" : ".y"), (isX ? s.x() : s.y())
-          + " holds a scalar (shape ()), not one " + (isX ? "example" : "label") + " per row");
-    }
     requireFiniteLabels(y, s.y(), path + ".y");
     if (x.shape()[0] != y.shape()[0]) {
       throw new ConfigException(path, "x has " + x.shape()[0] + " examples (" + s.x() + ") but y has "
