@@ -77,7 +77,7 @@ public final class SparkTrainer {
       }
       Model model = Worker.newModel(plan.factory(), Seeds.mix(plan.seed(), -1));
       History history = new History();
-      int first = resume(model, history);
+      int first = resume(model, history, sizes.size());
       int stepsPerEpoch = (largest + plan.batchSize() - 1) / plan.batchSize();
       long rounds = 0;
       for (int epoch = first; epoch < epochs; epoch++) {
@@ -92,7 +92,7 @@ public final class SparkTrainer {
         }
         history.onEpochEnd(epoch, logs);
         if (checkpointDir != null) {
-          Checkpoint.write(checkpointDir, model, history, epoch + 1, fingerprint());
+          Checkpoint.write(checkpointDir, model, history, epoch + 1, fingerprint(sizes.size()));
         }
       }
       return new TrainingResult(model, history, rounds, (System.nanoTime() - t0) / 1e9);
@@ -101,17 +101,18 @@ public final class SparkTrainer {
     }
   }
 
-  private String fingerprint() {
-    return "strategy=" + strategy + ", batchSize=" + plan.batchSize() + ", seed=" + plan.seed()
-        + ", shuffle=" + plan.shuffle();
+  /** What a resumed run must share with the checkpointed one; the partitions set the global batch. */
+  private String fingerprint(int partitions) {
+    return "strategy=" + strategy + ", batchSize=" + plan.batchSize() + ", partitions=" + partitions + ", seed="
+        + plan.seed() + ", shuffle=" + plan.shuffle();
   }
 
   /** Restores a checkpoint into the driver's model; returns the first epoch to train. */
-  private int resume(Model model, History history) {
+  private int resume(Model model, History history, int partitions) {
     if (checkpointDir == null) {
       return 0;
     }
-    Checkpoint c = Checkpoint.read(checkpointDir, model, fingerprint());
+    Checkpoint c = Checkpoint.read(checkpointDir, model, fingerprint(partitions));
     if (c == null) {
       return 0;
     }

@@ -116,6 +116,11 @@ class SparkTrainerTest {
     IllegalStateException e = assertThrows(IllegalStateException.class,
         () -> trainer(Data::adamMlp, TrainingStrategy.syncGradients()).checkpointDir(dir).build().fit(rdd, 4));
     assertTrue(e.getMessage().contains("SyncGradients"), e.getMessage());
+    // another partition count is another global batch: refused like a batch-size change
+    JavaRDD<Sample> three = sc.parallelize(Data.quadrants(48, 6), 3);
+    IllegalStateException p = assertThrows(IllegalStateException.class,
+        () -> trainer(Data::adamMlp, TrainingStrategy.averaging(2)).checkpointDir(dir).build().fit(three, 4));
+    assertTrue(p.getMessage().contains("partitions=2") && p.getMessage().contains("partitions=3"), p.getMessage());
   }
 
   @Test
