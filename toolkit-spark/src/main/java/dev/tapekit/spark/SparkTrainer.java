@@ -32,6 +32,8 @@ import org.apache.spark.storage.StorageLevel;
  * results are combined in partition order, so runs are reproducible bit for bit.
  */
 public final class SparkTrainer {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SparkTrainer.class);
+
   private final JavaSparkContext sc;
   private final Plan plan;
   private final TrainingStrategy strategy;
@@ -87,6 +89,13 @@ public final class SparkTrainer {
             : syncEpoch(blocks, model, sizes, epoch, stepsPerEpoch, loss);
         Map<String, Double> logs = new TreeMap<>();
         logs.put("loss", loss[0] / loss[1]);
+        if (!Double.isFinite(loss[0] / loss[1])) {
+          // as fit() with TerminateOnNaN: stop, and keep the last checkpoint (it holds finite weights)
+          LOG.warn("Epoch {}: Invalid loss {}, terminating training (NaN or infinite values in the training data?)",
+              epoch + 1, loss[0] / loss[1]);
+          history.onEpochEnd(epoch, logs);
+          break;
+        }
         if (valX != null) {
           model.evaluate(valX, valY).forEach((k, v) -> logs.put("val_" + k, v));
         }

@@ -124,6 +124,18 @@ class SparkTrainerTest {
   }
 
   @Test
+  void aNonFiniteLossStopsTheRunAsTerminateOnNanDoes() {
+    java.util.List<Sample> data = new java.util.ArrayList<>(Data.quadrants(48, 6));
+    data.set(5, Sample.of(new float[] {Float.NaN, 0.5f}, 1));
+    JavaRDD<Sample> rdd = sc.parallelize(data, 2);
+    Path dir = tmp.resolve("nan-ckpt");
+    TrainingResult r = trainer(Data::adamMlp, TrainingStrategy.syncGradients()).checkpointDir(dir).build().fit(rdd, 5);
+    assertEquals(1, r.history().get("loss").size(), "stopped after the first epoch");
+    assertTrue(Double.isNaN(r.history().get("loss").get(0)));
+    assertTrue(!java.nio.file.Files.exists(dir.resolve(Checkpoint.FILE)), "no checkpoint of NaN weights");
+  }
+
+  @Test
   void badOptionsGetClearErrors() {
     assertTrue(assertThrows(IllegalArgumentException.class, () -> SparkTrainer.builder(sc).build()).getMessage()
         .contains("modelFactory is required"));
