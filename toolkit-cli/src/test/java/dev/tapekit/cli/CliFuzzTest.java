@@ -24,7 +24,6 @@ import java.util.Set;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
-import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -362,18 +361,6 @@ class CliFuzzTest {
     return out;
   }
 
-  static byte[] zip(Map<String, byte[]> entries) throws IOException {
-    ByteArrayOutputStream b = new ByteArrayOutputStream();
-    try (ZipOutputStream z = new ZipOutputStream(b)) {
-      for (Map.Entry<String, byte[]> e : entries.entrySet()) {
-        z.putNextEntry(new ZipEntry(e.getKey()));
-        z.write(e.getValue());
-        z.closeEntry();
-      }
-    }
-    return b.toByteArray();
-  }
-
   @Test
   void modelFilesThroughSummaryEvaluateAndPredict() throws IOException {
     Fuzz f = new Fuzz("modelfile", dir.resolve("modelfile"), TIMEOUT_MS, SLACK);
@@ -393,13 +380,13 @@ class CliFuzzTest {
         c.note("json " + name);
         Map<String, byte[]> es = new LinkedHashMap<>(good);
         es.put(name, JSON.writeValueAsBytes(Fuzz.mutateTree(JSON.readValue(good.get(name), Object.class), r)));
-        bytes = zip(es);
+        bytes = Fuzz.zip(es);
       } else if (what <= 8) {
         String name = pick(names.stream().filter(n -> n.endsWith(".npy")).toList(), r);
         c.note("npy " + name);
         Map<String, byte[]> es = new LinkedHashMap<>(good);
         es.put(name, mutateInput(name, good.get(name), r));
-        bytes = zip(es);
+        bytes = Fuzz.zip(es);
       } else {
         c.note("run-config.json");
         bytes = goodBytes;

@@ -570,4 +570,17 @@ public final class Fuzz {
       // best effort
     }
   }
+
+  /** A zip archive holding {@code entries} in their order (for mutating model files entry by entry). */
+  public static byte[] zip(java.util.Map<String, byte[]> entries) throws IOException {
+    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(b)) {
+      for (java.util.Map.Entry<String, byte[]> e : entries.entrySet()) {
+        z.putNextEntry(new java.util.zip.ZipEntry(e.getKey()));
+        z.write(e.getValue());
+        z.closeEntry();
+      }
+    }
+    return b.toByteArray();
+  }
 }

@@ -36,7 +36,6 @@ import java.util.Random;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
-import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -292,18 +291,6 @@ class ReadersFuzzTest {
     return out;
   }
 
-  static byte[] zip(Map<String, byte[]> entries) throws IOException {
-    ByteArrayOutputStream b = new ByteArrayOutputStream();
-    try (ZipOutputStream z = new ZipOutputStream(b)) {
-      for (Map.Entry<String, byte[]> e : entries.entrySet()) {
-        z.putNextEntry(new ZipEntry(e.getKey()));
-        z.write(e.getValue());
-        z.closeEntry();
-      }
-    }
-    return b.toByteArray();
-  }
-
   /** A model file with one entry's JSON or NPY mutated, an entry dropped or inflated, or random bytes. */
   static byte[] mutateModel(byte[] seed, Fuzz.Case c) throws IOException {
     Random r = c.random();
@@ -346,7 +333,7 @@ class ReadersFuzzTest {
       System.arraycopy(h, 0, big, 0, h.length);
       es.put(name, big);
     }
-    return zip(es);
+    return Fuzz.zip(es);
   }
 
   @Test
