@@ -1,7 +1,6 @@
 package dev.tapekit.layers;
 
-import java.math.BigDecimal;
-import java.math.BigInteger;
+import dev.tapekit.optimizers.ConfigValues;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -57,51 +56,17 @@ public final class Config {
     return v == null ? null : whole(v, key, Long.MIN_VALUE, Long.MAX_VALUE);
   }
 
-  /**
-   * {@code v} as a whole number in [min, max]: integer types, or a float with no fractional part (a JSON
-   * reader may give 16.0 for 16). Anything else fails naming {@code key} and the value.
-   */
+  /** See {@link ConfigValues#whole}. */
   public static long whole(Object v, String key, long min, long max) {
-    String range = min == Integer.MIN_VALUE && max == Integer.MAX_VALUE || min == Long.MIN_VALUE && max == Long.MAX_VALUE
-        ? "" : " in [" + min + ", " + max + "]";
-    if (!(v instanceof Number) || v instanceof Double && !isWhole((Double) v) || v instanceof Float && !isWhole((Float) v)
-        || v instanceof BigDecimal && ((BigDecimal) v).stripTrailingZeros().scale() > 0) {
-      throw invalid(key, "must be an integer" + range, v);
-    }
-    BigInteger big = v instanceof BigInteger b ? b : v instanceof BigDecimal d ? d.toBigInteger()
-        : v instanceof Double || v instanceof Float ? new BigDecimal(((Number) v).doubleValue()).toBigInteger()
-        : BigInteger.valueOf(((Number) v).longValue());
-    if (big.compareTo(BigInteger.valueOf(max)) > 0) {
-      throw invalid(key, "must be an integer " + (range.isEmpty() ? "<= " + max : range.substring(1)), v);
-    }
-    if (big.compareTo(BigInteger.valueOf(min)) < 0) {
-      throw invalid(key, "must be an integer " + (range.isEmpty() ? ">= " + min : range.substring(1)), v);
-    }
-    return big.longValue();
+    return ConfigValues.whole(v, key, min, max);
   }
 
-  private static boolean isWhole(double d) {
-    return Double.isFinite(d) && d == Math.rint(d);
-  }
-
-  /** Keras's message for a bad argument: {@code Argument `units` must be an integer. Received: units=16.5}. */
-  private static IllegalArgumentException invalid(String key, String must, Object v) {
-    return new IllegalArgumentException("Argument `" + key + "` " + must + ". Received: " + key + "=" + repr(v));
-  }
-
-  /** A value as Python prints it in Keras's messages: strings quoted. */
   static String repr(Object v) {
-    if (v instanceof String) {
-      return "'" + v + "'";
-    }
-    if (v instanceof List<?> l) {
-      List<String> parts = new ArrayList<>();
-      for (Object o : l) {
-        parts.add(repr(o));
-      }
-      return "[" + String.join(", ", parts) + "]";
-    }
-    return String.valueOf(v);
+    return ConfigValues.repr(v);
+  }
+
+  private static IllegalArgumentException invalid(String key, String must, Object v) {
+    return ConfigValues.invalid(key, must, v);
   }
 
   /** An int tuple (a list or a single number repeated {@code n} times), or {@code dflt}. */

@@ -72,29 +72,11 @@ final class Config {
   /** A whole number in int range, or null; never wrapped or truncated. */
   static Integer optionalInt(Map<String, Object> c, String key) {
     Object v = c.get(key);
-    if (v == null) {
-      return null;
-    }
-    boolean whole = v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte
-        || v instanceof java.math.BigInteger
-        || (v instanceof Double || v instanceof Float) && Double.isFinite(((Number) v).doubleValue())
-            && ((Number) v).doubleValue() == Math.rint(((Number) v).doubleValue());
-    if (!whole) {
-      throw new IllegalArgumentException("Argument `" + key + "` must be an integer. Received: " + key + "=" + show(v));
-    }
-    boolean inRange = v instanceof java.math.BigInteger b ? b.bitLength() < 32
-        : ((Number) v).doubleValue() >= Integer.MIN_VALUE && ((Number) v).doubleValue() <= Integer.MAX_VALUE
-            && (!(v instanceof Long) || (long) v == (int) (long) v);
-    if (!inRange) {
-      throw new IllegalArgumentException("Argument `" + key + "` must be an integer "
-          + (((Number) v).doubleValue() > 0 ? "<= " + Integer.MAX_VALUE : ">= " + Integer.MIN_VALUE) + ". Received: "
-          + key + "=" + v);
-    }
-    return ((Number) v).intValue();
+    return v == null ? null : (int) ConfigValues.whole(v, key, Integer.MIN_VALUE, Integer.MAX_VALUE);
   }
 
   private static String show(Object v) {
-    return v instanceof String ? "'" + v + "'" : String.valueOf(v);
+    return ConfigValues.repr(v);
   }
 
   /** The learning rate: a number, a schedule object, or a serialized schedule map. */

@@ -53,19 +53,8 @@ final class ScheduleConfig {
     return out;
   }
 
-  /** A value as Keras prints it: strings quoted, so an empty one is visible. */
   static String show(Object v) {
-    if (v instanceof String) {
-      return "'" + v + "'";
-    }
-    if (v instanceof List<?> l) {
-      List<String> parts = new ArrayList<>();
-      for (Object o : l) {
-        parts.add(show(o));
-      }
-      return "[" + String.join(", ", parts) + "]";
-    }
-    return String.valueOf(v);
+    return dev.tapekit.optimizers.ConfigValues.repr(v);
   }
 
   static List<Double> list(double[] values) {
