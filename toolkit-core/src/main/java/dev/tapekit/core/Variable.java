@@ -63,7 +63,7 @@ public final class Variable implements TensorLike {
     if (initial == null) {
       throw new IllegalArgumentException("Variable '" + name + "': initial value is null");
     }
-    Tensor t = initial instanceof Variable ? ((Variable) initial).peek() : initial.read();
+    Tensor t = valueOf(initial);
     this.name = name;
     this.trainable = trainable;
     this.dtype = t.dtype();
@@ -140,7 +140,7 @@ public final class Variable implements TensorLike {
 
   /** Replaces the value with a copy of {@code newValue}, which must have this variable's shape. */
   public Variable assign(TensorLike newValue) {
-    Tensor t = newValue instanceof Variable ? ((Variable) newValue).peek() : newValue.read();
+    Tensor t = valueOf(newValue);
     checkShape("assign", t.shape());
     install(t.array().castTo(dtype.nd4j()).dup('c'));
     return this;
@@ -148,7 +148,7 @@ public final class Variable implements TensorLike {
 
   /** Adds {@code delta} to the value. */
   public Variable assignAdd(TensorLike delta) {
-    Tensor d = delta instanceof Variable ? ((Variable) delta).peek() : delta.read();
+    Tensor d = valueOf(delta);
     checkShape("assignAdd", d.shape());
     INDArray cast = d.array().castTo(dtype.nd4j());
     updateInPlace(w -> w.addi(cast));
@@ -157,7 +157,7 @@ public final class Variable implements TensorLike {
 
   /** Subtracts {@code delta} from the value. */
   public Variable assignSub(TensorLike delta) {
-    Tensor d = delta instanceof Variable ? ((Variable) delta).peek() : delta.read();
+    Tensor d = valueOf(delta);
     checkShape("assignSub", d.shape());
     INDArray cast = d.array().castTo(dtype.nd4j());
     updateInPlace(w -> w.subi(cast));
@@ -174,6 +174,11 @@ public final class Variable implements TensorLike {
   public Variable assignSub(double delta) {
     updateInPlace(w -> w.subi(delta));
     return this;
+  }
+
+  /** The value of an argument; another variable's without recording a read on the tapes. */
+  private static Tensor valueOf(TensorLike x) {
+    return x instanceof Variable ? ((Variable) x).peek() : x.read();
   }
 
   private synchronized void install(INDArray storage) {

@@ -15,6 +15,8 @@ import java.util.Map;
 public final class Input extends Layer {
   private final long[] batchShape;
   private final KerasTensor output;
+  /** What data fed to this input must fit: its rank and every known size (a model checks it per call). */
+  private final InputSpec dataSpec;
 
   /** An input of {@code shape} (no batch axis), float32. */
   public Input(long... shape) {
@@ -36,6 +38,18 @@ public final class Input extends Layer {
     setOutputShape(batchShape);
     ensureBuilt(batchShape);
     output = new KerasTensor(batchShape, dtype, this, List.of());
+    InputSpec spec = InputSpec.ndim(batchShape.length);
+    for (int i = 1; i < batchShape.length; i++) {
+      if (batchShape[i] >= 0) {
+        spec = spec.withAxis(i, batchShape[i]);
+      }
+    }
+    dataSpec = spec;
+  }
+
+  /** The spec data fed to this input must fit (rank and known sizes), as Keras 3 checks a model's inputs. */
+  public InputSpec dataSpec() {
+    return dataSpec;
   }
 
   /** {@code keras.Input(shape=...)}: a float32 symbolic input. */

@@ -129,17 +129,8 @@ public class Sequential extends Model {
    * match (a Reshape behind the input would otherwise accept any array of the right size).
    */
   private void checkInput(long[] got) {
-    if (input == null) {
-      return;
-    }
-    long[] want = input.batchShape();
-    boolean ok = want.length == got.length;
-    for (int i = 1; ok && i < want.length; i++) {
-      ok = want[i] < 0 || want[i] == got[i];
-    }
-    if (!ok) {
-      throw new IllegalArgumentException("Input 0 of layer \"" + name() + "\" is incompatible with the layer: "
-          + "expected shape=" + dev.tapekit.core.Shapes.str(want) + ", found shape=" + dev.tapekit.core.Shapes.str(got));
+    if (input != null) {
+      input.dataSpec().check(name(), 0, got);
     }
   }
 
