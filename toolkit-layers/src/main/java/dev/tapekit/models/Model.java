@@ -6,7 +6,7 @@ import dev.tapekit.core.DType;
 import dev.tapekit.core.Optimizer;
 import dev.tapekit.core.Tensor;
 import dev.tapekit.core.Variable;
-import dev.tapekit.io.ModelFiles;
+import dev.tapekit.io.ModelFormats;
 import dev.tapekit.layers.Input;
 import dev.tapekit.layers.KerasTensor;
 import dev.tapekit.layers.Layer;
@@ -373,19 +373,23 @@ public class Model extends Layer {
     System.out.print(summaryString());
   }
 
-  /** Saves architecture, weights, optimizer state and history in one zip (Keras's .keras layout). */
+  /**
+   * Saves the model. The name picks the format, as in Keras: {@code .keras} is Keras 3's format and
+   * {@code .h5} legacy Keras HDF5 (both need {@code toolkit-keras}); any other name gets tapekit's own zip
+   * (architecture, weights, optimizer state and history: the only one that resumes training exactly).
+   */
   public void save(Path path) {
-    ModelFiles.save(this, path);
+    ModelFormats.save(this, path);
   }
 
-  /** Saves only the weights. */
+  /** Saves only the weights ({@code .h5}: Keras's layout; other names: tapekit's). */
   public void saveWeights(Path path) {
-    ModelFiles.saveWeights(this, path);
+    ModelFormats.saveWeights(this, path);
   }
 
-  /** Loads weights saved by {@link #saveWeights} (or a full model file) into this model. */
+  /** Loads weights from a file saved by {@link #saveWeights} or a full model file, in any format read. */
   public void loadWeights(Path path) {
-    ModelFiles.loadWeights(this, path);
+    ModelFormats.loadWeights(this, path);
   }
 
   @Override

@@ -6,8 +6,8 @@ import dev.tapekit.cli.config.ConfigNode;
 import dev.tapekit.cli.config.NamedSpec;
 import dev.tapekit.cli.config.RunConfig;
 import dev.tapekit.cli.config.RunConfigParser;
-import dev.tapekit.io.ModelFiles;
 import dev.tapekit.models.Model;
+import dev.tapekit.models.Models;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -28,7 +28,7 @@ public record Saved(Model model, RunConfig runConfig) {
     }
     Model model;
     try {
-      model = ModelFiles.load(file);
+      model = Models.load(file);
     } catch (RuntimeException e) {
       throw new ConfigException("--model", DataLoader.unreadable(file, e).replaceFirst("^cannot read ", "cannot load "), e);
     }
