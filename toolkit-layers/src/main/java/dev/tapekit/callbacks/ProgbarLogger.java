@@ -12,30 +12,35 @@ import java.util.Map;
  */
 public final class ProgbarLogger extends Callback {
   private final Progbar.Out out;
-  private final boolean dynamic;
+  private final Progbar.Display display;
   private Progbar bar;
   private boolean inFit;
   private int verbose;
   private int epochs;
 
-  /** Prints to System.out, live when a console is attached. */
+  /** Prints to System.out, live (and coloured unless NO_COLOR is set) when a console is attached. */
   public ProgbarLogger() {
-    this(System.out, System.console() != null);
+    this(Progbar.Out.of(System.out), Progbar.Display.detect());
   }
 
-  /** Prints to {@code out}; {@code dynamic} redraws in place. */
+  /** Prints to {@code out}; {@code dynamic} redraws in place, in colour unless NO_COLOR is set. */
   public ProgbarLogger(PrintStream out, boolean dynamic) {
-    this(Progbar.Out.of(out), dynamic);
+    this(Progbar.Out.of(out), Progbar.Display.of(dynamic));
   }
 
-  /** Prints to {@code out}; {@code dynamic} redraws in place. */
+  /** Prints to {@code out}; {@code dynamic} redraws in place, in colour unless NO_COLOR is set. */
   public ProgbarLogger(PrintWriter out, boolean dynamic) {
-    this(Progbar.Out.of(out), dynamic);
+    this(Progbar.Out.of(out), Progbar.Display.of(dynamic));
   }
 
-  private ProgbarLogger(Progbar.Out out, boolean dynamic) {
+  /** Prints to {@code out} as {@code display} says ({@link Progbar.Display#detect()} for a console). */
+  public ProgbarLogger(PrintWriter out, Progbar.Display display) {
+    this(Progbar.Out.of(out), display);
+  }
+
+  private ProgbarLogger(Progbar.Out out, Progbar.Display display) {
     this.out = out;
-    this.dynamic = dynamic;
+    this.display = java.util.Objects.requireNonNull(display, "ProgbarLogger: display must not be null");
   }
 
   @Override
@@ -64,13 +69,13 @@ public final class ProgbarLogger extends Callback {
     if (verbose > 0 && epochs > 1) {
       out.print("Epoch " + (epoch + 1) + "/" + epochs + System.lineSeparator());
     }
-    bar = new Progbar(steps(), verbose, out, dynamic, 0.05);
+    bar = new Progbar(steps(), verbose, out, display, 0.05);
   }
 
   @Override
   public void onTrainBatchEnd(int batch, Map<String, Double> logs) {
-    if (bar != null && bar.wouldDraw(false)) {
-      bar.update(batch + 1, logs, false);
+    if (bar != null) {
+      bar.update(batch + 1, logs, false); // reads the (lazy) logs only when it draws
     }
   }
 
@@ -84,13 +89,13 @@ public final class ProgbarLogger extends Callback {
   @Override
   public void onTestBegin(Map<String, Double> logs) {
     if (!inFit) {
-      bar = new Progbar(steps(), verbose, out, dynamic, 0.05);
+      bar = new Progbar(steps(), verbose, out, display, 0.05);
     }
   }
 
   @Override
   public void onTestBatchEnd(int batch, Map<String, Double> logs) {
-    if (!inFit && bar != null && bar.wouldDraw(false)) {
+    if (!inFit && bar != null) {
       bar.update(batch + 1, logs, false);
     }
   }

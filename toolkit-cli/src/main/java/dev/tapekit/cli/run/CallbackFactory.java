@@ -8,6 +8,7 @@ import dev.tapekit.callbacks.EarlyStopping;
 import dev.tapekit.callbacks.LearningRateScheduler;
 import dev.tapekit.callbacks.ModelCheckpoint;
 import dev.tapekit.callbacks.ReduceLROnPlateau;
+import dev.tapekit.callbacks.TensorBoard;
 import dev.tapekit.callbacks.TerminateOnNaN;
 import dev.tapekit.cli.config.ConfigException;
 import dev.tapekit.cli.config.ConfigNode;
@@ -18,18 +19,21 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The {@code fit.callbacks} entries, with Keras's argument names checked at their paths. */
 final class CallbackFactory {
   static final List<String> NAMES = List.of("EarlyStopping", "ModelCheckpoint", "ReduceLROnPlateau",
-      "LearningRateScheduler", "TerminateOnNaN", "CSVLogger", "BackupAndRestore");
+      "LearningRateScheduler", "TerminateOnNaN", "CSVLogger", "BackupAndRestore", "TensorBoard");
   private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final Logger LOG = LoggerFactory.getLogger(CallbackFactory.class);
 
   private CallbackFactory() {}
 
   /**
    * The callbacks; relative file paths in them (ModelCheckpoint's {@code filepath}, CSVLogger's
-   * {@code filename}, BackupAndRestore's {@code backup_dir}) are resolved against {@code outputDir}, so
+   * {@code filename}, BackupAndRestore's {@code backup_dir}, TensorBoard's {@code log_dir}) are resolved against {@code outputDir}, so
    * {@code --output} moves everything a run writes.
    */
   static List<Callback> build(List<NamedSpec> specs, Path outputDir) {
@@ -105,6 +109,8 @@ final class CallbackFactory {
         case "BackupAndRestore":
           c.onlyKeys("backup_dir", "delete_checkpoint");
           return new BackupAndRestore(under(outputDir, c.get("backup_dir").string()), c.get("delete_checkpoint").bool(true));
+        case "TensorBoard":
+          return tensorBoard(c, outputDir);
         default:
           throw Problems.unknownName(s, "callback", NAMES);
       }
@@ -114,6 +120,38 @@ final class CallbackFactory {
       }
       throw Problems.at(s, e);
     }
+  }
+
+  /** Keras's arguments; those tapekit does not implement are accepted only at their "off" values. */
+  private static TensorBoard tensorBoard(ConfigNode c, Path outputDir) {
+    c.onlyKeys("log_dir", "histogram_freq", "write_graph", "write_images", "write_steps_per_second", "update_freq",
+        "profile_batch", "embeddings_freq", "embeddings_metadata");
+    TensorBoard.Builder b = TensorBoard.builder()
+        .logDir(under(outputDir, c.get("log_dir").string("logs")))
+        .histogramFreq(c.get("histogram_freq").intValue(0, 0))
+        .writeStepsPerSecond(c.get("write_steps_per_second").bool(false));
+    ConfigNode freq = c.get("update_freq");
+    if (freq.isText()) {
+      b.updateFreq(freq.string());
+    } else if (!freq.isMissing()) {
+      b.updateFreq(freq.intValue(1));
+    }
+    // Keras's default write_graph is true, so a config copied from Keras may say so: no graph is written
+    // (Keras 3 documents the argument as not supported too), said once rather than failing the run.
+    if (c.has("write_graph") && c.get("write_graph").bool(true)) {
+      LOG.warn("{}: TensorBoard does not write the graph (write_graph is not supported)", c.get("write_graph").path());
+    }
+    if (c.get("write_images").bool(false)) {
+      throw c.get("write_images").fail("TensorBoard's weight images are not supported; remove it or set false");
+    }
+    if (c.get("profile_batch").intValue(0, 0) != 0) {
+      throw c.get("profile_batch").fail("TensorBoard's profiler is not supported; remove it or set 0");
+    }
+    if (c.get("embeddings_freq").intValue(0, 0) != 0 || c.has("embeddings_metadata")) {
+      throw c.get(c.has("embeddings_metadata") ? "embeddings_metadata" : "embeddings_freq")
+          .fail("TensorBoard's embedding projector is not supported; remove it");
+    }
+    return b.build();
   }
 
   private static String mode(ConfigNode c) {

@@ -3,6 +3,7 @@ package dev.tapekit.cli.run;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.tapekit.callbacks.Callback;
 import dev.tapekit.callbacks.History;
+import dev.tapekit.callbacks.Progbar;
 import dev.tapekit.callbacks.ProgbarLogger;
 import dev.tapekit.cli.config.ConfigException;
 import dev.tapekit.cli.config.ConfigFiles;
@@ -101,8 +102,8 @@ public final class Training {
       return callbacks;
     }
     List<Callback> all = new ArrayList<>();
-    // live redrawing only on a terminal, as fit's own default
-    all.add(new ProgbarLogger(out, verbose == 1 && System.console() != null));
+    // live redrawing (in colour where allowed) only on a terminal, as fit's own default
+    all.add(new ProgbarLogger(out, verbose == 1 ? Progbar.Display.detect() : Progbar.Display.STATIC));
     all.addAll(callbacks);
     return all;
   }
