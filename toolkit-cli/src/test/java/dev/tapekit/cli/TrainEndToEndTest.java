@@ -181,6 +181,32 @@ class TrainEndToEndTest {
   }
 
   @Test
+  void tensorBoardEventFilesInTheOutputDirectory() throws Exception {
+    Path out = dir.resolve("tb");
+    Path cfg = dir.resolve("tb.yaml");
+    Files.writeString(cfg, config(out, "  callbacks: [{class_name: TensorBoard, config: {log_dir: logs, "
+        + "update_freq: batch, histogram_freq: 1, write_graph: true}}]"));
+    Cli c = run("train", "--config", cfg.toString(), "--epochs", "2");
+    assertEquals(0, c.code(), c.toString());
+    for (String run : List.of("train", "validation")) {
+      List<Path> files;
+      try (var s = Files.list(out.resolve("logs").resolve(run))) {
+        files = s.toList();
+      }
+      assertEquals(1, files.size(), run + ": " + files);
+      assertTrue(files.get(0).getFileName().toString().matches("events\\.out\\.tfevents\\.\\d{10}\\..+\\.v2"),
+          files.get(0).toString());
+      String text = new String(Files.readAllBytes(files.get(0)), StandardCharsets.ISO_8859_1);
+      assertTrue(text.contains("brain.Event:2") && text.contains("epoch_loss") && text.contains("epoch_accuracy"),
+          run + " holds the file version and the epoch scalars");
+      if (run.equals("train")) {
+        assertTrue(text.contains("batch_loss") && text.contains("epoch_learning_rate") && text.contains("/kernel/histogram"),
+            "batch scalars, the learning rate and histograms in train");
+      }
+    }
+  }
+
+  @Test
   void relativeCallbackFilesGoIntoTheOutputDirectory() throws Exception {
     // the sample CNN configs name `best.tapekit`: --output must move it with the rest of the run
     Path cfg = dir.resolve("rel.yaml");

@@ -308,6 +308,24 @@ class TrainErrorsTest {
   }
 
   @Test
+  void tensorBoardArgumentsAreChecked() throws Exception {
+    String base = config(LAYERS, namedData(), out()).replace("fit: {epochs: 1}",
+        "fit: {epochs: 1, callbacks: [{class_name: TensorBoard, config: {update_freq: epochs}}]}");
+    assertEquals("error: fit.callbacks[0]: TensorBoard: update_freq must be \"epoch\", \"batch\" or a positive integer, "
+        + "got 'epochs'", train(base).err().strip());
+    assertEquals("error: fit.callbacks[0].config.update_freq: must be a positive integer, got 0",
+        train(base.replace("update_freq: epochs", "update_freq: 0")).err().strip());
+    assertEquals("error: fit.callbacks[0].config.histogram_freq: must be a non-negative integer, got -1",
+        train(base.replace("update_freq: epochs", "histogram_freq: -1")).err().strip());
+    assertEquals("error: fit.callbacks[0].config.profile_batch: TensorBoard's profiler is not supported; remove it or "
+        + "set 0", train(base.replace("update_freq: epochs", "profile_batch: 5")).err().strip());
+    assertEquals("error: fit.callbacks[0].config.embeddings_freq: TensorBoard's embedding projector is not supported; "
+        + "remove it", train(base.replace("update_freq: epochs", "embeddings_freq: 1")).err().strip());
+    assertEquals("error: fit.callbacks[0].config.write_images: TensorBoard's weight images are not supported; remove "
+        + "it or set false", train(base.replace("update_freq: epochs", "write_images: true")).err().strip());
+  }
+
+  @Test
   void labelsThatDoNotFitTheOutputs() throws Exception {
     // integer class labels of shape (N,) against 4 outputs with a regression loss
     Path f = Files.createTempFile(dir, "c", ".yaml");
