@@ -90,10 +90,19 @@ final class EventFileWriter implements AutoCloseable {
   }
 
   private static String hostName() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (IOException e) {
-      return "localhost"; // NOTE: any name works; TensorBoard only needs "tfevents" in it
+    return Host.NAME;
+  }
+
+  /** Looked up once per process: the lookup can be slow where the resolver is. */
+  private static final class Host {
+    static final String NAME = lookUp();
+
+    private static String lookUp() {
+      try {
+        return InetAddress.getLocalHost().getHostName();
+      } catch (IOException e) {
+        return "localhost"; // any name works: TensorBoard only needs "tfevents" in it
+      }
     }
   }
 }

@@ -46,13 +46,9 @@ public final class TensorBoard extends Callback {
     return new Builder();
   }
 
-  /** The directory of the training ("train") or validation ("validation") event file. */
-  public Path runDir(String run) {
-    return logDir.resolve(run);
-  }
-
+  /** The "train" or "validation" run's writer, opened at its first event. */
   private EventFileWriter writer(String run) {
-    return writers.computeIfAbsent(run, r -> new EventFileWriter(runDir(r)));
+    return writers.computeIfAbsent(run, r -> new EventFileWriter(logDir.resolve(r)));
   }
 
   private void scalar(String run, String tag, double value, long step) {
