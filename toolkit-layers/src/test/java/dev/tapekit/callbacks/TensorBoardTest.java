@@ -178,6 +178,26 @@ class TensorBoardTest {
   }
 
   @Test
+  void eachEpochIsOnDiskBeforeTheNextBegins() throws Exception {
+    // TensorBoard reads while training runs: a callback after it sees the epoch's events already written
+    Path logs = tmp.resolve("live");
+    List<List<String>> seenAtEpochEnd = new ArrayList<>();
+    LambdaCallback reader = LambdaCallback.builder().onEpochEnd((epoch, l) -> {
+      try {
+        List<String> tags = new ArrayList<>();
+        TfEventsReader.read(onlyFile(logs.resolve("train"))).stream().skip(1).forEach(e -> tags.add(e.tag() + "@" + e.step()));
+        seenAtEpochEnd.add(tags);
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+    }).build();
+    model().fit(x(), y(), FitOptions.builder().epochs(2).batchSize(8).verbose(0)
+        .callbacks(TensorBoard.builder().logDir(logs).build(), reader).build());
+    assertEquals(List.of("epoch_loss@0", "epoch_learning_rate@0"), seenAtEpochEnd.get(0));
+    assertEquals(4, seenAtEpochEnd.get(1).size());
+  }
+
+  @Test
   void stepsPerSecondOnRequest() throws Exception {
     Path logs = tmp.resolve("sps");
     model().fit(x(), y(), FitOptions.builder().epochs(1).batchSize(8).verbose(0)
