@@ -1,9 +1,12 @@
 package dev.tapekit.callbacks;
 
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The "monitor a logged quantity" logic shared by EarlyStopping, ModelCheckpoint and ReduceLROnPlateau. */
 final class Monitor {
+  private static final Logger LOG = LoggerFactory.getLogger(Monitor.class);
   final String key;
   final boolean maximize;
 
@@ -22,8 +25,8 @@ final class Monitor {
   Double value(Map<String, Double> logs, String who) {
     Double v = logs.get(key);
     if (v == null) {
-      System.err.println("WARNING: " + who + " is conditioned on metric `" + key + "` which is not available. "
-          + "Available metrics are: " + String.join(",", logs.keySet()));
+      LOG.warn("{} is conditioned on metric `{}` which is not available. Available metrics are: {}", who, key,
+          String.join(",", logs.keySet()));
     }
     return v;
   }
