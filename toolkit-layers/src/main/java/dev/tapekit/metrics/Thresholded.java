@@ -125,9 +125,9 @@ final class Thresholded {
       throw new IllegalArgumentException(who + ": y_true of shape " + Shapes.str(yTrue.shape())
           + " and y_pred of shape " + Shapes.str(yPred.shape()) + " must match");
     }
-    if ((classId != null || topK != null) && p.rank() < 2) {
-      throw new IllegalArgumentException(who + ": with " + (classId != null ? "class_id" : "top_k")
-          + ", y_pred must have shape (num_samples, num_classes), got " + Shapes.str(yPred.shape()));
+    if (classId != null && p.rank() < 2) {
+      throw new IllegalArgumentException(who + ": when class_id is provided, y_pred must be a 2D array with shape "
+          + "(num_samples, num_classes), found shape: " + Shapes.str(yPred.shape()));
     }
     double[] pv = p.dup('c').data().asDouble();
     double[] tv = t.dup('c').data().asDouble();
