@@ -190,9 +190,11 @@ public final class Metrics {
     return get(name, null);
   }
 
-  /** All names {@link #get} accepts, sorted. */
+  /** All names {@link #get} accepts, sorted ignoring case, Keras's snake_case names before class names. */
   public static List<String> validNames() {
-    TreeSet<String> all = new TreeSet<>(BY_NAME.keySet());
+    TreeSet<String> all = new TreeSet<>(java.util.Comparator.comparing((String n) -> n.toLowerCase(java.util.Locale.ROOT))
+        .thenComparing(java.util.Comparator.reverseOrder()));
+    all.addAll(BY_NAME.keySet());
     all.addAll(SPECIAL);
     return new ArrayList<>(all);
   }
