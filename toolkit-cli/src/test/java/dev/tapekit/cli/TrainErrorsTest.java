@@ -183,7 +183,8 @@ class TrainErrorsTest {
         .startsWith("error: compile.metrics[0]: unknown metric 'acuracy' (did you mean 'accuracy'?)"));
     assertTrue(train(base.replace("optimizer: adam,", "optimizer: adam, metrics: [{class_name: "
         + "SparseTopKCategoricalAccuracy, config: {kk: 3}}],")).err().startsWith("error: compile.metrics[0].config.kk: "
-        + "unknown key for SparseTopKCategoricalAccuracy (did you mean 'k'?); valid keys: dtype, k, name"));
+        + "unknown key for SparseTopKCategoricalAccuracy (did you mean 'k'?); valid keys: dtype, from_sorted_ids, k, "
+        + "name"));
     assertEquals("error: compile.metrics[0].config.k: must be a positive integer, got 0", train(base.replace(
         "optimizer: adam,", "optimizer: adam, metrics: [{class_name: SparseTopKCategoricalAccuracy, config: {k: 0}}],"))
         .err().strip());

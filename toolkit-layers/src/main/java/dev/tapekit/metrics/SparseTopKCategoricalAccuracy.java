@@ -9,6 +9,7 @@ import java.util.function.BiFunction;
  */
 public final class SparseTopKCategoricalAccuracy extends MeanMetricWrapper {
   private final int k;
+  private final boolean fromSortedIds;
 
   /** Named "sparse_top_k_categorical_accuracy", k = 5. */
   public SparseTopKCategoricalAccuracy() {
@@ -26,12 +27,14 @@ public final class SparseTopKCategoricalAccuracy extends MeanMetricWrapper {
   }
 
   private SparseTopKCategoricalAccuracy(MetricArgs a) {
-    super(a.name(), fn(a.integer("k", 1, false)));
+    super(a.name(), fn(a.integer("k", 1, false), a.bool("from_sorted_ids")));
     this.k = a.integer("k", 1, false);
+    this.fromSortedIds = a.bool("from_sorted_ids");
   }
 
-  private static BiFunction<Tensor, Tensor, Tensor> fn(int k) {
-    return (t, p) -> MetricFunctions.sparseTopKCategoricalAccuracy(t, p, k);
+  private static BiFunction<Tensor, Tensor, Tensor> fn(int k, boolean fromSortedIds) {
+    return fromSortedIds ? (t, p) -> MetricFunctions.sparseTopKFromSortedIds(t, p, k)
+        : (t, p) -> MetricFunctions.sparseTopKCategoricalAccuracy(t, p, k);
   }
 
   /** How many of the highest predictions count. */
@@ -43,6 +46,10 @@ public final class SparseTopKCategoricalAccuracy extends MeanMetricWrapper {
   public Map<String, Object> getConfig() {
     Map<String, Object> c = super.getConfig();
     c.put("k", k);
+    if (fromSortedIds) {
+      // Keras writes the key only when it is set
+      c.put("from_sorted_ids", true);
+    }
     return c;
   }
 
@@ -54,12 +61,17 @@ public final class SparseTopKCategoricalAccuracy extends MeanMetricWrapper {
   /** Builds a {@link SparseTopKCategoricalAccuracy}. */
   public static final class Builder extends MetricBuilder<Builder, SparseTopKCategoricalAccuracy> {
     Builder() {
-      super("SparseTopKCategoricalAccuracy", "sparse_top_k_categorical_accuracy", "k", 5);
+      super("SparseTopKCategoricalAccuracy", "sparse_top_k_categorical_accuracy", "k", 5, "from_sorted_ids", false);
     }
 
     /** Keras's {@code k}: how many of the highest predictions count (default 5). */
     public Builder k(int k) {
       return set("k", k);
+    }
+
+    /** Keras's {@code from_sorted_ids}: predictions are class ids sorted by score, not scores. */
+    public Builder fromSortedIds(boolean fromSortedIds) {
+      return set("from_sorted_ids", fromSortedIds);
     }
 
     @Override

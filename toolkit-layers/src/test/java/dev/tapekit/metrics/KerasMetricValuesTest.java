@@ -111,6 +111,15 @@ class KerasMetricValuesTest {
     assertEquals("top1", SparseTopKCategoricalAccuracy.builder().k(1).name("top1").build().name());
     assertEquals("acc2", SparseCategoricalAccuracy.builder().name("acc2").build().name());
     assertEquals("loss", Mean.builder().name("loss").build().name());
+    // accuracy_metrics_test.py test_from_sorted_ids_unweighted / _weighted: predictions are sorted class ids
+    Metric sorted = SparseTopKCategoricalAccuracy.builder().k(1).fromSortedIds(true).build();
+    Tensor ids = Tensor.of(new int[] {1, 0, 3, 1, 2, 3}, 2, 3);
+    assertEquals(0.5, once(sorted, Tensor.of(new int[] {2, 1}), ids, null), 1e-6);
+    assertEquals(0.3, once(sorted, Tensor.of(new int[] {2, 1}), ids, v(0.7, 0.3)), 1e-6);
+    // test_config_from_sorted_ids: the key is in the config only when set
+    assertEquals(true, Metrics.deserialize(Metrics.serialize(sorted), null).getConfig().get("from_sorted_ids"));
+    assertEquals(java.util.Map.of("name", "sparse_top_k_categorical_accuracy", "k", 5),
+        new SparseTopKCategoricalAccuracy().getConfig());
   }
 
   @Test
