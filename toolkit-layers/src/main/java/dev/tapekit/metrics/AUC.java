@@ -118,6 +118,10 @@ public final class AUC implements Metric {
   public void updateState(Tensor yTrue, Tensor yPred, Tensor sampleWeight) {
     counts.update(name, yTrue, fromLogits && yPred != null ? Ops.sigmoid(Ops.stopGradient(yPred)) : yPred,
         sampleWeight);
+    if (multiLabel && labelWeights != null && labelWeights.length != counts.labels()) {
+      throw new IllegalArgumentException(name + ": label_weights has " + labelWeights.length + " entries, y_pred has "
+          + counts.labels() + " labels");
+    }
   }
 
   @Override
