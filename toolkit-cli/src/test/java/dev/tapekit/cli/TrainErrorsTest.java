@@ -103,7 +103,8 @@ class TrainErrorsTest {
     assertEquals("error: compile.loss.config.from_logits: must be a boolean, got ''",
         train(base.replace("from_logits: true", "from_logits: ''")).err().strip());
     // "Unknown loss reduction" is not an unknown loss
-    assertEquals("error: compile.loss.config.reduction: must be one of none, sum, sum_over_batch_size, auto, got ''",
+    assertEquals("error: compile.loss.config.reduction: must be one of none, sum, sum_over_batch_size, mean, "
+        + "mean_with_sample_weight, auto, got ''",
         train(base.replace("from_logits: true", "from_logits: true, reduction: ''")).err().strip());
     // 2^32 + 3 would ignore class 3
     assertEquals("error: compile.loss.config.ignore_class: must be an integer <= 2147483647, got 4294967299",
@@ -182,7 +183,8 @@ class TrainErrorsTest {
         .startsWith("error: compile.metrics[0]: unknown metric 'acuracy' (did you mean 'accuracy'?)"));
     assertTrue(train(base.replace("optimizer: adam,", "optimizer: adam, metrics: [{class_name: "
         + "SparseTopKCategoricalAccuracy, config: {kk: 3}}],")).err().startsWith("error: compile.metrics[0].config.kk: "
-        + "unknown key for SparseTopKCategoricalAccuracy (did you mean 'k'?); valid keys: dtype, k, name"));
+        + "unknown key for SparseTopKCategoricalAccuracy (did you mean 'k'?); valid keys: dtype, from_sorted_ids, k, "
+        + "name"));
     assertEquals("error: compile.metrics[0].config.k: must be a positive integer, got 0", train(base.replace(
         "optimizer: adam,", "optimizer: adam, metrics: [{class_name: SparseTopKCategoricalAccuracy, config: {k: 0}}],"))
         .err().strip());

@@ -1,6 +1,7 @@
 package dev.tapekit.losses;
 
 import dev.tapekit.core.Tensor;
+import dev.tapekit.core.TensorLike;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -38,15 +39,18 @@ public abstract class BaseLoss implements Loss {
   protected void addConfig(Map<String, Object> config) {}
 
   @Override
-  public final Tensor call(Tensor yTrue, Tensor yPred) {
+  public final Tensor call(TensorLike yTrue, TensorLike yPred) {
     return call(yTrue, yPred, null);
   }
 
   @Override
-  public final Tensor call(Tensor yTrue, Tensor yPred, Tensor sampleWeight) {
-    if (yTrue == null) {
+  public final Tensor call(TensorLike yTrueIn, TensorLike yPredIn, TensorLike sampleWeightIn) {
+    if (yTrueIn == null) {
       throw new IllegalArgumentException(name + ": y_true is null");
     }
+    Tensor yTrue = yTrueIn.read();
+    Tensor yPred = yPredIn == null ? null : yPredIn.read();
+    Tensor sampleWeight = sampleWeightIn == null ? null : sampleWeightIn.read();
     LossSupport.requirePrediction(name, yPred, 0);
     Tensor labels = keepsLabelDType() ? yTrue : LossSupport.castLike(yTrue, yPred);
     // Keras's LossFunctionWrapper matches ranks first: labels [batch] against predictions [batch, 1]
@@ -98,7 +102,7 @@ public abstract class BaseLoss implements Loss {
       return self();
     }
 
-    /** The reduction by Keras's name: "none", "sum" or "sum_over_batch_size". */
+    /** The reduction by Keras's name: "none", "sum", "sum_over_batch_size", "mean" or "mean_with_sample_weight". */
     public B reduction(String reduction) {
       this.reduction = Reduction.fromName(reduction);
       return self();

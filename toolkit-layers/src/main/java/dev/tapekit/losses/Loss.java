@@ -1,6 +1,7 @@
 package dev.tapekit.losses;
 
 import dev.tapekit.core.Tensor;
+import dev.tapekit.core.TensorLike;
 import java.util.Map;
 
 /**
@@ -11,14 +12,18 @@ import java.util.Map;
  * {@link dev.tapekit.core.GradientTape}.
  */
 public interface Loss {
-  /** The reduced loss (a scalar unless the reduction is {@link Reduction#NONE}). */
-  Tensor call(Tensor yTrue, Tensor yPred);
+  /**
+   * The reduced loss (a scalar unless the reduction is {@link Reduction#NONE}). Arguments are tensors or
+   * variables, as any op takes them: a {@link dev.tapekit.core.Variable} is read (and watched) as Keras
+   * converts it.
+   */
+  Tensor call(TensorLike yTrue, TensorLike yPred);
 
   /**
    * The reduced loss with per-sample weights; {@code sampleWeight} may be null (all ones). Weights of
    * shape [batch] or [batch, 1] scale each sample's loss, as in Keras.
    */
-  Tensor call(Tensor yTrue, Tensor yPred, Tensor sampleWeight);
+  Tensor call(TensorLike yTrue, TensorLike yPred, TensorLike sampleWeight);
 
   /** Keras's name of this loss instance, e.g. {@code "sparse_categorical_crossentropy"}. */
   String name();

@@ -55,20 +55,23 @@ public final class LossSupport {
 
   /**
    * Keras's {@code reduce_weighted_values}: multiplies per-sample losses by the sample weights (matched
-   * in rank, then broadcast) and reduces them.
+   * in rank, then broadcast) and reduces them. {@link Reduction#MEAN_WITH_SAMPLE_WEIGHT} divides by the
+   * sum of the weights (as given, after rank matching, as Keras's {@code reduce_values} sums them).
    */
   public static Tensor reduceWeighted(String who, Tensor values, Tensor sampleWeight, Reduction reduction) {
+    Tensor w = null;
     if (sampleWeight != null) {
-      Tensor w = sampleWeight.dtype() == values.dtype() ? sampleWeight : Ops.cast(sampleWeight, values.dtype());
+      w = sampleWeight.dtype() == values.dtype() ? sampleWeight : Ops.cast(sampleWeight, values.dtype());
       Tensor[] p = sameRank(values, w);
       values = p[0];
       w = p[1];
+      Tensor perSample = w;
       // weights of shape [batch] against losses of shape [batch, d...] apply per sample
-      while (w.rank() > 0 && w.rank() < values.rank()) {
-        w = Ops.expandDims(w, -1);
+      while (perSample.rank() > 0 && perSample.rank() < values.rank()) {
+        perSample = Ops.expandDims(perSample, -1);
       }
-      requireBroadcastable(who, "losses", values, "sample_weight", w);
-      values = Ops.multiply(values, w);
+      requireBroadcastable(who, "losses", values, "sample_weight", perSample);
+      values = Ops.multiply(values, perSample);
     }
     if (reduction == Reduction.NONE || values.rank() == 0) {
       return values;
@@ -77,6 +80,11 @@ public final class LossSupport {
     if (reduction == Reduction.SUM) {
       return sum;
     }
+    if (reduction == Reduction.MEAN_WITH_SAMPLE_WEIGHT && w != null) {
+      // divide_no_nan: all-zero weights give 0, not NaN
+      Tensor total = Ops.reduceSum(w);
+      return total.array().sumNumber().doubleValue() == 0 ? Tensor.zeros(values.dtype()) : Ops.divide(sum, total);
+    }
     long n = values.size();
     // Keras's divide_no_nan: an empty batch has loss 0
     return n == 0 ? Tensor.zeros(values.dtype()) : Ops.divide(sum, (double) n);
@@ -84,11 +92,11 @@ public final class LossSupport {
 
   /**
    * Keras's {@code apply_mask}: merges a bool mask into the sample weights; for sum_over_batch_size the
-   * mask is scaled by total / valid so the mean runs over the valid entries only.
+   * (and mean) the mask is scaled by total / valid so the mean runs over the valid entries only.
    */
   public static Tensor applyMask(Tensor sampleWeight, Tensor mask, DType dtype, Reduction reduction) {
     Tensor m = Ops.cast(mask, dtype);
-    if (reduction == Reduction.SUM_OVER_BATCH_SIZE) {
+    if (reduction.dividesBySize()) {
       double total = m.size();
       double valid = m.array().sumNumber().doubleValue();
       m = Ops.multiply(m, total / (valid + 1e-7));

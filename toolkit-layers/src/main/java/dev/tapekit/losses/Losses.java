@@ -108,7 +108,7 @@ public final class Losses {
       try {
         return Reduction.fromName(v.toString());
       } catch (IllegalArgumentException e) {
-        throw bad("reduction", v, "one of none, sum, sum_over_batch_size, auto");
+        throw bad("reduction", v, "one of " + Reduction.VALID);
       }
     }
 

@@ -11,4 +11,9 @@ public final class Accuracy extends MeanMetricWrapper {
   public Accuracy(String name) {
     super(name, MetricFunctions::accuracy);
   }
+
+  /** A builder with Keras's arguments ({@code name}). */
+  public static MetricBuilder.Named<Accuracy> builder() {
+    return new MetricBuilder.Named<>("Accuracy", "accuracy", Accuracy::new);
+  }
 }

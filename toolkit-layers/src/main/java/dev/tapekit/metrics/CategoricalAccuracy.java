@@ -11,4 +11,9 @@ public final class CategoricalAccuracy extends MeanMetricWrapper {
   public CategoricalAccuracy(String name) {
     super(name, MetricFunctions::categoricalAccuracy);
   }
+
+  /** A builder with Keras's arguments ({@code name}). */
+  public static MetricBuilder.Named<CategoricalAccuracy> builder() {
+    return new MetricBuilder.Named<>("CategoricalAccuracy", "categorical_accuracy", CategoricalAccuracy::new);
+  }
 }

@@ -85,4 +85,12 @@ public class Mean implements Metric {
   public String toString() {
     return getClass().getSimpleName() + "(name=" + name + ", result=" + result() + ")";
   }
+
+  /**
+   * A builder with Keras's arguments ({@code name}). Typed loosely so that the metrics extending Mean
+   * (MeanMetricWrapper's) can have builders of their own.
+   */
+  public static MetricBuilder<?, ? extends Mean> builder() {
+    return new MetricBuilder.Named<Mean>("Mean", "mean", Mean::new);
+  }
 }

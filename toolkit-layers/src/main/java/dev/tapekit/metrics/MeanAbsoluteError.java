@@ -14,4 +14,9 @@ public final class MeanAbsoluteError extends MeanMetricWrapper {
   public MeanAbsoluteError(String name) {
     super(name, (t, p) -> LossFunctions.meanAbsoluteError(LossSupport.castLike(t, p), p));
   }
+
+  /** A builder with Keras's arguments ({@code name}). */
+  public static MetricBuilder.Named<MeanAbsoluteError> builder() {
+    return new MetricBuilder.Named<>("MeanAbsoluteError", "mean_absolute_error", MeanAbsoluteError::new);
+  }
 }

@@ -14,4 +14,9 @@ public final class MeanSquaredError extends MeanMetricWrapper {
   public MeanSquaredError(String name) {
     super(name, (t, p) -> LossFunctions.meanSquaredError(LossSupport.castLike(t, p), p));
   }
+
+  /** A builder with Keras's arguments ({@code name}). */
+  public static MetricBuilder.Named<MeanSquaredError> builder() {
+    return new MetricBuilder.Named<>("MeanSquaredError", "mean_squared_error", MeanSquaredError::new);
+  }
 }

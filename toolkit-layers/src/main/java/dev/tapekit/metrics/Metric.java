@@ -13,8 +13,21 @@ public interface Metric {
   /** Accumulates one batch with per-sample weights; {@code sampleWeight} may be null. */
   void updateState(Tensor yTrue, Tensor yPred, Tensor sampleWeight);
 
-  /** The current value. */
+  /**
+   * The current value. For a metric whose Keras result is a list (several thresholds of Precision, Recall
+   * or TruePositives) this throws, pointing at {@link #results()}; F1Score and R2Score without averaging
+   * return the mean of {@link #results()} (see each class).
+   */
   double result();
+
+  /**
+   * Keras's {@code result()} as an array: one value per threshold, in the order given (Precision, Recall,
+   * TruePositives... with several thresholds), per class (F1Score with {@code average=None}, R2Score with
+   * {@code class_aggregation=None}), or the single value of every other metric.
+   */
+  default double[] results() {
+    return new double[] {result()};
+  }
 
   /** Forgets all accumulated state. */
   void resetState();

@@ -55,6 +55,29 @@ public final class MetricFunctions {
     return inTopK(sparseLabels("sparse_top_k_categorical_accuracy", yTrue, yPred), yPred, k);
   }
 
+  /**
+   * Top-k accuracy when predictions are class ids sorted from the highest score (Keras's
+   * {@code from_sorted_ids=True}): 1 where the label is among each row's first k ids.
+   */
+  public static Tensor sparseTopKFromSortedIds(Tensor yTrue, Tensor yPred, int k) {
+    long rows = yPred.rank() == 2 ? yPred.shape()[0] : -1;
+    if (rows < 0 || yTrue.size() != rows) {
+      throw new IllegalArgumentException("sparse_top_k_categorical_accuracy: with from_sorted_ids, y_pred must be "
+          + "(batch, N) sorted ids and y_true (batch,) labels, got " + Shapes.str(yTrue.shape()) + " and "
+          + Shapes.str(yPred.shape()));
+    }
+    double[] labels = yTrue.toDoubleArray();
+    double[] ids = yPred.toDoubleArray();
+    int width = (int) yPred.shape()[1];
+    float[] out = new float[(int) rows];
+    for (int r = 0; r < rows; r++) {
+      for (int j = 0; j < Math.min(k, width); j++) {
+        out[r] = ids[r * width + j] == labels[r] ? 1 : out[r];
+      }
+    }
+    return Tensor.of(out);
+  }
+
   private static Tensor inTopK(Tensor labels, Tensor yPred, int k) {
     int classes = (int) yPred.shape()[yPred.rank() - 1];
     Tensor oneHot = Ops.oneHot(labels, classes, 1.0, 0.0, yPred.dtype());

@@ -11,63 +11,88 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Looks metrics up by the names {@code compile(metrics=[...])} accepts, like {@code keras.metrics.get}
  * plus compile's special handling of {@code "accuracy"}/{@code "acc"} and {@code "crossentropy"}/{@code "ce"}.
  */
 public final class Metrics {
-  private static final Map<String, Function<String, Metric>> BY_NAME = new LinkedHashMap<>();
-  /** Every name of {@link #BY_NAME} to its class name (the last name registered). */
+  /** Every name {@link #get} takes to its builder: class names, their snake_case and Keras's aliases. */
+  private static final Map<String, Supplier<MetricBuilder<?, ?>>> BY_NAME = new LinkedHashMap<>();
+  /** Every name of {@link #BY_NAME} to its Keras class name. */
   private static final Map<String, String> CLASS_OF = new LinkedHashMap<>();
-  /** Keras's default metric name of each class (the first name registered). */
-  private static final Map<String, String> DEFAULT_NAME = new LinkedHashMap<>();
-  /** Config keys beyond name and dtype, per class. */
-  private static final Map<String, List<String>> EXTRA_KEYS = Map.of(
-      "BinaryAccuracy", List.of("threshold"),
-      "TopKCategoricalAccuracy", List.of("k"),
-      "SparseTopKCategoricalAccuracy", List.of("k"),
-      "Precision", List.of("thresholds"),
-      "Recall", List.of("thresholds"),
-      "AUC", List.of("num_thresholds", "curve", "summation_method"),
-      "F1Score", List.of("average", "threshold", "beta"));
+  private static final List<String> SPECIAL = List.of("accuracy", "acc", "crossentropy", "ce");
 
   static {
-    reg(BinaryAccuracy::new, "binary_accuracy", "BinaryAccuracy");
-    reg(CategoricalAccuracy::new, "categorical_accuracy", "CategoricalAccuracy");
-    reg(SparseCategoricalAccuracy::new, "sparse_categorical_accuracy", "SparseCategoricalAccuracy");
-    reg(n -> new TopKCategoricalAccuracy(n, 5), "top_k_categorical_accuracy", "TopKCategoricalAccuracy");
-    reg(n -> new SparseTopKCategoricalAccuracy(n, 5), "sparse_top_k_categorical_accuracy",
-        "SparseTopKCategoricalAccuracy");
-    reg(MeanSquaredError::new, "mean_squared_error", "mse", "MeanSquaredError");
-    reg(MeanAbsoluteError::new, "mean_absolute_error", "mae", "MeanAbsoluteError");
-    reg(RootMeanSquaredError::new, "root_mean_squared_error", "RootMeanSquaredError");
-    reg(n -> new Precision(n, 0.5), "precision", "Precision");
-    reg(n -> new Recall(n, 0.5), "recall", "Recall");
-    reg(n -> new AUC(n, 200, AUC.Curve.ROC, AUC.Summation.INTERPOLATION), "auc", "AUC");
-    reg(n -> new F1Score(n, null, null), "f1_score", "F1Score");
-    reg(Mean::new, "mean", "Mean");
-    reg(Sum::new, "sum", "Sum");
+    // keras.metrics.ALL_OBJECTS_DICT: class name, to_snake_case(class name), then the short aliases
+    reg(BinaryAccuracy::builder, "BinaryAccuracy", "binary_accuracy");
+    reg(CategoricalAccuracy::builder, "CategoricalAccuracy", "categorical_accuracy");
+    reg(SparseCategoricalAccuracy::builder, "SparseCategoricalAccuracy", "sparse_categorical_accuracy");
+    reg(TopKCategoricalAccuracy::builder, "TopKCategoricalAccuracy", "top_k_categorical_accuracy");
+    reg(SparseTopKCategoricalAccuracy::builder, "SparseTopKCategoricalAccuracy", "sparse_top_k_categorical_accuracy");
+    reg(Accuracy::builder, "Accuracy");
+    reg(MeanSquaredError::builder, "MeanSquaredError", "mean_squared_error", "mse", "MSE");
+    reg(MeanAbsoluteError::builder, "MeanAbsoluteError", "mean_absolute_error", "mae", "MAE");
+    reg(RootMeanSquaredError::builder, "RootMeanSquaredError", "root_mean_squared_error");
+    reg(R2Score::builder, "R2Score", "r2_score");
+    reg(Precision::builder, "Precision", "precision");
+    reg(Recall::builder, "Recall", "recall");
+    reg(TruePositives::builder, "TruePositives", "true_positives");
+    reg(FalsePositives::builder, "FalsePositives", "false_positives");
+    reg(TrueNegatives::builder, "TrueNegatives", "true_negatives");
+    reg(FalseNegatives::builder, "FalseNegatives", "false_negatives");
+    reg(PrecisionAtRecall::builder, "PrecisionAtRecall", "precision_at_recall");
+    reg(RecallAtPrecision::builder, "RecallAtPrecision", "recall_at_precision");
+    reg(SensitivityAtSpecificity::builder, "SensitivityAtSpecificity", "sensitivity_at_specificity");
+    reg(SpecificityAtSensitivity::builder, "SpecificityAtSensitivity", "specificity_at_sensitivity");
+    reg(AUC::builder, "AUC", "auc");
+    reg(F1Score::builder, "F1Score", "f1_score");
+    reg(FBetaScore::builder, "FBetaScore", "f_beta_score");
+    reg(IoU::builder, "IoU", "io_u");
+    reg(MeanIoU::builder, "MeanIoU", "mean_io_u");
+    reg(BinaryIoU::builder, "BinaryIoU", "binary_io_u");
+    reg(OneHotIoU::builder, "OneHotIoU", "one_hot_io_u");
+    reg(OneHotMeanIoU::builder, "OneHotMeanIoU", "one_hot_mean_io_u");
+    reg(Mean::builder, "Mean", "mean");
+    reg(Sum::builder, "Sum", "sum");
+    // the metrics of losses: "binary_crossentropy", "kl_divergence", "poisson", "log_cosh_error", ...
+    for (String cls : LossMetric.classNames()) {
+      reg(() -> LossMetric.builder(cls), cls, snakeCase(cls));
+    }
+    reg(() -> LossMetric.builder("BinaryCrossentropy"), "BinaryCrossentropy", "bce", "BCE");
+    reg(() -> LossMetric.builder("MeanAbsolutePercentageError"), "MeanAbsolutePercentageError", "mape", "MAPE");
+    reg(() -> LossMetric.builder("MeanSquaredLogarithmicError"), "MeanSquaredLogarithmicError", "msle", "MSLE");
   }
 
   private Metrics() {}
 
-  private static void reg(Function<String, Metric> factory, String... names) {
-    String cls = names[names.length - 1];
-    DEFAULT_NAME.put(cls, names[0]);
+  private static void reg(Supplier<? extends MetricBuilder<?, ?>> builder, String cls, String... names) {
+    BY_NAME.put(cls, builder::get);
+    CLASS_OF.put(cls, cls);
     for (String n : names) {
-      BY_NAME.put(n, factory);
+      BY_NAME.put(n, builder::get);
       CLASS_OF.put(n, cls);
     }
   }
 
+  /** Keras's {@code to_snake_case}: "KLDivergence" to "kl_divergence", "MeanIoU" to "mean_io_u". */
+  static String snakeCase(String name) {
+    String s = name.replaceAll("(.)([A-Z][a-z]+)", "$1_$2");
+    return s.replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
+  }
+
   /**
-   * A metric by name; the metric keeps the name it was asked for, as Keras's compile names it
-   * ({@code "mse"} logs as "mse"). {@code "accuracy"}/{@code "acc"} resolve from the compiled loss: binary
-   * crossentropy gives {@link BinaryAccuracy}, categorical {@link CategoricalAccuracy}, sparse categorical
+   * A metric by name, as Keras's compile resolves it with {@code keras.metrics.get}: a class name
+   * ({@code "AUC"}), its snake_case ({@code "true_positives"}, {@code "kl_divergence"}) or an alias
+   * ({@code "mse"}, {@code "bce"}), built with Keras's defaults; the metric keeps the name it was asked
+   * for, as Keras's compile names it ({@code "mse"} logs as "mse"). The losses' names give the metric of
+   * that loss ({@code "binary_crossentropy"}, {@code "poisson"}, {@code "hinge"}, {@code "log_cosh_error"}).
+   * {@code "accuracy"}/{@code "acc"} resolve from the compiled loss: binary crossentropy gives
+   * {@link BinaryAccuracy}, categorical {@link CategoricalAccuracy}, sparse categorical
    * {@link SparseCategoricalAccuracy}; for other losses, from the shapes of the first batch as Keras 3
-   * does. {@code "crossentropy"}/{@code "ce"} likewise give the matching crossentropy metric.
+   * does. {@code "crossentropy"}/{@code "ce"} likewise give the matching crossentropy metric. A metric
+   * with required arguments (MeanIoU's {@code num_classes}) needs {@link #fromConfig}.
    */
   public static Metric get(String name, Loss loss) {
     if (name == null) {
@@ -79,23 +104,20 @@ public final class Metrics {
     if (name.equals("crossentropy") || name.equals("ce")) {
       return crossentropy(name, loss);
     }
-    Function<String, Metric> f = BY_NAME.get(name);
-    if (f == null) {
+    Supplier<MetricBuilder<?, ?>> b = BY_NAME.get(name);
+    if (b == null) {
       throw new IllegalArgumentException("Unknown metric '" + name + "'; valid: " + validNames());
     }
-    return f.apply(name);
+    return b.get().name(name).build();
   }
 
   /**
    * A metric from its Keras class name or a name {@link #get} takes, and its Keras config (as
    * {@code keras.metrics.deserialize}): {@code fromConfig("SparseTopKCategoricalAccuracy", {"k": 3}, loss)}.
-   * Keys: {@code name} and {@code dtype} (float32 only) for every metric, and {@code threshold}
-   * (BinaryAccuracy, F1Score), {@code thresholds} (Precision, Recall: one number), {@code k} (top-k
-   * accuracies), {@code num_thresholds}, {@code curve} ("ROC", "PR") and {@code summation_method}
-   * ("interpolation", "minoring", "majoring") for AUC, {@code average} for F1Score. Without {@code name}
-   * the metric is named as asked ({@code "acc"}) or, for a class name, with Keras's default name
-   * ({@code "sparse_top_k_categorical_accuracy"}). A key the metric does not take is an error listing the
-   * valid ones.
+   * The keys are the metric's Keras arguments, the same its builder sets ({@code name} and {@code dtype},
+   * float32 only, for every metric). Without {@code name} the metric is named as asked ({@code "acc"})
+   * or, for a class name, with Keras's default name ({@code "sparse_top_k_categorical_accuracy"}). A key
+   * the metric does not take is an error listing the valid ones.
    */
   public static Metric fromConfig(String className, Map<String, ?> config, Loss loss) {
     if (className == null) {
@@ -103,107 +125,23 @@ public final class Metrics {
     }
     Map<String, ?> c = config == null ? Map.of() : config;
     String cls = CLASS_OF.get(className);
-    boolean special = List.of("accuracy", "acc", "crossentropy", "ce").contains(className);
+    boolean special = SPECIAL.contains(className);
     if (cls == null && !special) {
       throw new IllegalArgumentException("Unknown metric '" + className + "'; valid: " + validNames());
     }
-    List<String> valid = new ArrayList<>(List.of("name", "dtype"));
-    if (cls != null) {
-      valid.addAll(EXTRA_KEYS.getOrDefault(cls, List.of()));
-    }
-    for (Map.Entry<String, ?> e : c.entrySet()) {
-      if (!valid.contains(e.getKey())) {
-        throw new IllegalArgumentException("Argument(s) not recognized: {" + e.getKey() + "=" + e.getValue()
-            + "}; valid: " + valid);
-      }
-    }
-    Object dtype = c.get("dtype");
-    if (dtype != null && !"float32".equals(dtype)) {
-      throw new IllegalArgumentException("Received an invalid value for `dtype`, expected float32 (metrics "
-          + "accumulate in float32). Received: dtype=" + dtype);
-    }
-    String name = c.get("name") != null ? String.valueOf(c.get("name"))
-        : cls != null && className.equals(cls) ? DEFAULT_NAME.get(cls) : className;
     if (special) {
-      Metric m = className.startsWith("acc") ? accuracy(name, loss) : crossentropy(name, loss);
-      return m;
+      // Keras's compile makes these from the name alone: only name and dtype
+      MetricBuilder<?, ?> names = new MetricBuilder.Named<Metric>(className, className, n -> null);
+      names.setAll(c);
+      String name = (String) names.config.get("name");
+      return className.startsWith("acc") ? accuracy(name, loss) : crossentropy(name, loss);
     }
-    switch (cls) {
-      case "BinaryAccuracy":
-        return new BinaryAccuracy(name, unit(c, "threshold", 0.5));
-      case "TopKCategoricalAccuracy":
-        return new TopKCategoricalAccuracy(name, positiveInt(c, "k", 5));
-      case "SparseTopKCategoricalAccuracy":
-        return new SparseTopKCategoricalAccuracy(name, positiveInt(c, "k", 5));
-      case "Precision":
-        return new Precision(name, unit(c, "thresholds", 0.5));
-      case "Recall":
-        return new Recall(name, unit(c, "thresholds", 0.5));
-      case "AUC":
-        return new AUC(name, positiveInt(c, "num_thresholds", 200), choice(c, "curve", AUC.Curve.class, AUC.Curve.ROC),
-            choice(c, "summation_method", AUC.Summation.class, AUC.Summation.INTERPOLATION));
-      case "F1Score": {
-        Object avg = c.get("average");
-        if (avg != null && !List.of("micro", "macro", "weighted").contains(avg)) {
-          throw new IllegalArgumentException("Received an invalid value for `average`, expected null, 'micro', "
-              + "'macro' or 'weighted'. Received: average=" + avg);
-        }
-        Object beta = c.get("beta");
-        if (beta != null && !(beta instanceof Number b && b.doubleValue() > 0)) {
-          throw new IllegalArgumentException("Received an invalid value for `beta`, expected a number > 0. "
-              + "Received: beta=" + beta);
-        }
-        return new F1Score(name, (String) avg, beta == null ? 1.0 : ((Number) beta).doubleValue(),
-            c.get("threshold") == null ? null : unit(c, "threshold", 0.5));
-      }
-      default:
-        return BY_NAME.get(cls).apply(name);
+    MetricBuilder<?, ?> b = BY_NAME.get(className).get();
+    if (!className.equals(cls)) {
+      b.name(className);
     }
-  }
-
-  private static double unit(Map<String, ?> c, String key, double dflt) {
-    Object v = c.get(key);
-    if (v == null) {
-      return dflt;
-    }
-    if (v instanceof List<?> l && l.size() == 1) {
-      v = l.get(0);
-    }
-    if (!(v instanceof Number n) || !(n.doubleValue() >= 0 && n.doubleValue() <= 1)) {
-      throw new IllegalArgumentException("Received an invalid value for `" + key + "`, expected a number in [0, 1]. "
-          + "Received: " + key + "=" + v);
-    }
-    return n.doubleValue();
-  }
-
-  private static int positiveInt(Map<String, ?> c, String key, int dflt) {
-    Object v = c.get(key);
-    if (v == null) {
-      return dflt;
-    }
-    if (!(v instanceof Integer || v instanceof Long || v instanceof java.math.BigInteger) || ((Number) v).doubleValue() < 1) {
-      throw new IllegalArgumentException("Received an invalid value for `" + key + "`, expected a positive integer. "
-          + "Received: " + key + "=" + (v instanceof String ? "'" + v + "'" : v));
-    }
-    if (((Number) v).doubleValue() > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("Received an invalid value for `" + key + "`, expected a positive integer <= "
-          + Integer.MAX_VALUE + ". Received: " + key + "=" + v);
-    }
-    return ((Number) v).intValue();
-  }
-
-  private static <E extends Enum<E>> E choice(Map<String, ?> c, String key, Class<E> type, E dflt) {
-    Object v = c.get(key);
-    if (v == null) {
-      return dflt;
-    }
-    for (E e : type.getEnumConstants()) {
-      if (e.name().equalsIgnoreCase(String.valueOf(v))) {
-        return e;
-      }
-    }
-    throw new IllegalArgumentException("Received an invalid value for `" + key + "`, expected one of "
-        + java.util.Arrays.toString(type.getEnumConstants()) + ". Received: " + key + "=" + v);
+    b.setAll(c);
+    return b.build();
   }
 
   /**
@@ -212,16 +150,29 @@ public final class Metrics {
    * {@code {"class_name": ..., "config": getConfig()}} for {@link #fromConfig}.
    */
   public static Object serialize(Metric m) {
-    String cls = m.getClass().getSimpleName();
+    String cls = m instanceof LossMetric lm ? lm.className() : m.getClass().getSimpleName();
     Map<String, Object> config = m.getConfig();
-    boolean byName = BY_NAME.containsKey(m.name()) || List.of("accuracy", "acc", "crossentropy", "ce").contains(m.name());
-    if (!cls.equals(CLASS_OF.get(cls)) || (byName && config.size() == 1)) {
+    if (!cls.equals(CLASS_OF.get(cls))) {
+      return m.name();
+    }
+    boolean byName = SPECIAL.contains(m.name()) ? config.size() == 1
+        : cls.equals(CLASS_OF.get(m.name())) && config.equals(defaultConfig(m.name()));
+    if (byName) {
       return m.name();
     }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("class_name", cls);
     out.put("config", config);
     return out;
+  }
+
+  /** The config {@link #get} gives for {@code name}, or null when the metric has required arguments. */
+  private static Map<String, Object> defaultConfig(String name) {
+    try {
+      return get(name, null).getConfig();
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   /** The inverse of {@link #serialize}: a name for {@link #get} or a {@code {class_name, config}} map. */
@@ -239,10 +190,12 @@ public final class Metrics {
     return get(name, null);
   }
 
-  /** All names {@link #get} accepts, sorted. */
+  /** All names {@link #get} accepts, sorted ignoring case, Keras's snake_case names before class names. */
   public static List<String> validNames() {
-    TreeSet<String> all = new TreeSet<>(BY_NAME.keySet());
-    all.addAll(List.of("accuracy", "acc", "crossentropy", "ce"));
+    TreeSet<String> all = new TreeSet<>(java.util.Comparator.comparing((String n) -> n.toLowerCase(java.util.Locale.ROOT))
+        .thenComparing(java.util.Comparator.reverseOrder()));
+    all.addAll(BY_NAME.keySet());
+    all.addAll(SPECIAL);
     return new ArrayList<>(all);
   }
 
@@ -254,7 +207,7 @@ public final class Metrics {
       return new CategoricalAccuracy(name);
     }
     if (loss instanceof BinaryCrossentropy) {
-      return new BinaryAccuracy(name, 0.5);
+      return new BinaryAccuracy(name);
     }
     return new ShapeResolved(name, true);
   }

@@ -1,59 +1,71 @@
 package dev.tapekit.metrics;
 
-import dev.tapekit.core.Tensor;
-
 /**
- * Computes the recall tp / (tp + fn) of predictions above a threshold ({@code keras.metrics.Recall}). Labels are positive when non-zero; predictions must lie in [0, 1].
+ * The share of positive labels that are found, tp / (tp + fn) ({@code keras.metrics.Recall}). A prediction is positive above a threshold
+ * (default 0.5); labels are positive when non-zero. With {@code topK}, only each row's k highest
+ * predictions count as positive (the default threshold is then {@link Thresholded#NEG_INF}); with
+ * {@code classId}, only that class (last axis) counts. Several thresholds give one value each in
+ * {@link #results()}.
+ *
+ * <pre>
+ * Recall p = Recall.builder().thresholds(0.3, 0.7).topK(2).classId(1).build();
+ * </pre>
  */
-public final class Recall implements Metric {
-  private final String name;
-  private final Thresholded counts;
-  private final double threshold;
-
+public final class Recall extends ConfusionMetric {
   /** Named "recall", threshold 0.5. */
   public Recall() {
-    this("recall", 0.5);
+    this(builder().args());
   }
 
   /** With a name and the threshold above which a prediction is positive. */
   public Recall(String name, double threshold) {
-    if (!(threshold >= 0 && threshold <= 1)) {
-      throw new IllegalArgumentException("Recall: threshold must be in [0, 1], got " + threshold);
+    this(builder().name(name).thresholds(threshold).args());
+  }
+
+  private Recall(MetricArgs a) {
+    this(a, a.integer("top_k", 1, true), a.integer("class_id", 0, true));
+  }
+
+  private Recall(MetricArgs a, Integer topK, Integer classId) {
+    super(a.name(), config(a, "top_k", topK, "class_id", classId), new Thresholded(
+        a.thresholds("thresholds", topK == null ? 0.5 : Thresholded.NEG_INF), topK, classId, false, null, null,
+        Thresholded.evenlyDistributed(a.thresholds("thresholds", 0.5))));
+  }
+
+  @Override
+  double at(int i) {
+    return Thresholded.divideNoNan(counts.tp(i, 0), counts.tp(i, 0) + counts.fn(i, 0));
+  }
+
+  /** A builder with Keras's arguments. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link Recall}. */
+  public static final class Builder extends MetricBuilder<Builder, Recall> {
+    Builder() {
+      super("Recall", "recall", "thresholds", null, "top_k", null, "class_id", null);
     }
-    this.name = name;
-    this.counts = new Thresholded(new double[] {threshold});
-    this.threshold = threshold;
-  }
 
-  @Override
-  public java.util.Map<String, Object> getConfig() {
-    java.util.Map<String, Object> c = Metric.super.getConfig();
-    c.put("thresholds", threshold);
-    return c;
-  }
+    /** Keras's {@code thresholds}: one value in [0, 1], or several (one result each). */
+    public Builder thresholds(double... thresholds) {
+      return set("thresholds", thresholdsValue(thresholds));
+    }
 
-  @Override
-  public void updateState(Tensor yTrue, Tensor yPred) {
-    updateState(yTrue, yPred, null);
-  }
+    /** Keras's {@code top_k}: only each row's k highest predictions are positive. */
+    public Builder topK(int topK) {
+      return set("top_k", topK);
+    }
 
-  @Override
-  public void updateState(Tensor yTrue, Tensor yPred, Tensor sampleWeight) {
-    counts.update(name, yTrue, yPred, sampleWeight);
-  }
+    /** Keras's {@code class_id}: the class (index on the last axis) the metric is computed for. */
+    public Builder classId(int classId) {
+      return set("class_id", classId);
+    }
 
-  @Override
-  public double result() {
-    return Thresholded.divideNoNan(counts.tp[0], counts.tp[0] + counts.fn[0]);
-  }
-
-  @Override
-  public void resetState() {
-    counts.reset();
-  }
-
-  @Override
-  public String name() {
-    return name;
+    @Override
+    public Recall build() {
+      return new Recall(args());
+    }
   }
 }

@@ -16,4 +16,9 @@ public final class RootMeanSquaredError extends MeanMetricWrapper {
   public double result() {
     return Math.sqrt(super.result());
   }
+
+  /** A builder with Keras's arguments ({@code name}). */
+  public static MetricBuilder.Named<RootMeanSquaredError> builder() {
+    return new MetricBuilder.Named<>("RootMeanSquaredError", "root_mean_squared_error", RootMeanSquaredError::new);
+  }
 }

@@ -11,4 +11,9 @@ public final class SparseCategoricalAccuracy extends MeanMetricWrapper {
   public SparseCategoricalAccuracy(String name) {
     super(name, MetricFunctions::sparseCategoricalAccuracy);
   }
+
+  /** A builder with Keras's arguments ({@code name}). */
+  public static MetricBuilder.Named<SparseCategoricalAccuracy> builder() {
+    return new MetricBuilder.Named<>("SparseCategoricalAccuracy", "sparse_categorical_accuracy", SparseCategoricalAccuracy::new);
+  }
 }

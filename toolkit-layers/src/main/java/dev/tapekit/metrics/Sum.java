@@ -56,4 +56,9 @@ public final class Sum implements Metric {
   public String name() {
     return name;
   }
+
+  /** A builder with Keras's arguments ({@code name}). */
+  public static MetricBuilder.Named<Sum> builder() {
+    return new MetricBuilder.Named<>("Sum", "sum", Sum::new);
+  }
 }

@@ -95,6 +95,34 @@ class KerasMetricValuesTest {
   }
 
   @Test
+  void buildersTakeKerasArguments() {
+    // BinaryAccuracy(threshold=0.7): the docstring's data, 0.98 and 1 above it, 0.6 not
+    Tensor bt = f(new double[] {1}, new double[] {1}, new double[] {0}, new double[] {0});
+    Tensor bp = f(new double[] {0.98}, new double[] {1}, new double[] {0}, new double[] {0.6});
+    assertEquals(1.0, once(BinaryAccuracy.builder().threshold(0.7).build(), bt, bp, null), 1e-6);
+    // at 0.99 the 0.98 counts as 0 and is wrong
+    assertEquals(0.75, once(BinaryAccuracy.builder().threshold(0.99).build(), bt, bp, null), 1e-6);
+    // TopKCategoricalAccuracy(k=1) is categorical accuracy on the docstring's data
+    Tensor ct = f(new double[] {0, 0, 1}, new double[] {0, 1, 0});
+    Tensor cp = f(new double[] {0.1, 0.9, 0.8}, new double[] {0.05, 0.95, 0});
+    assertEquals(0.5, once(TopKCategoricalAccuracy.builder().k(1).build(), ct, cp, null), 1e-6);
+    assertEquals(0.5, once(SparseTopKCategoricalAccuracy.builder().k(1).name("top1").build(),
+        Tensor.of(new int[] {2, 1}), cp, null), 1e-6);
+    assertEquals("top1", SparseTopKCategoricalAccuracy.builder().k(1).name("top1").build().name());
+    assertEquals("acc2", SparseCategoricalAccuracy.builder().name("acc2").build().name());
+    assertEquals("loss", Mean.builder().name("loss").build().name());
+    // accuracy_metrics_test.py test_from_sorted_ids_unweighted / _weighted: predictions are sorted class ids
+    Metric sorted = SparseTopKCategoricalAccuracy.builder().k(1).fromSortedIds(true).build();
+    Tensor ids = Tensor.of(new int[] {1, 0, 3, 1, 2, 3}, 2, 3);
+    assertEquals(0.5, once(sorted, Tensor.of(new int[] {2, 1}), ids, null), 1e-6);
+    assertEquals(0.3, once(sorted, Tensor.of(new int[] {2, 1}), ids, v(0.7, 0.3)), 1e-6);
+    // test_config_from_sorted_ids: the key is in the config only when set
+    assertEquals(true, Metrics.deserialize(Metrics.serialize(sorted), null).getConfig().get("from_sorted_ids"));
+    assertEquals(java.util.Map.of("name", "sparse_top_k_categorical_accuracy", "k", 5),
+        new SparseTopKCategoricalAccuracy().getConfig());
+  }
+
+  @Test
   void auc() {
     Tensor t = v(0, 0, 1, 1);
     Tensor p = v(0, 0.5, 0.3, 0.9);
@@ -120,7 +148,7 @@ class KerasMetricValuesTest {
     f1.updateState(t, p);
     assertArrayEquals(new double[] {0.5, 0.8, 0.6666667}, f1.resultPerClass(), 1e-6);
     assertEquals((0.5 + 0.8 + 0.6666667) / 3, f1.result(), 1e-6);
-    F1Score f2 = new F1Score("fbeta", null, 2.0, 0.5);
+    FBetaScore f2 = FBetaScore.builder().name("fbeta").beta(2.0).threshold(0.5).build();
     f2.updateState(t, p);
     assertArrayEquals(new double[] {0.3846154, 0.90909094, 0.8333334}, f2.resultPerClass(), 1e-6);
   }

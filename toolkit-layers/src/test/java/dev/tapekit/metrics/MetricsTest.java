@@ -48,11 +48,11 @@ class MetricsTest {
     assertEquals("Argument(s) not recognized: {kk=2}; valid: [name, dtype, k]",
         assertThrows(IllegalArgumentException.class, () -> Metrics.fromConfig("TopKCategoricalAccuracy",
             java.util.Map.of("kk", 2), null)).getMessage());
-    assertEquals("Received an invalid value for `k`, expected a positive integer. Received: k=0",
+    assertEquals("Argument `k` of TopKCategoricalAccuracy must be a positive integer. Received: k=0",
         assertThrows(IllegalArgumentException.class, () -> Metrics.fromConfig("TopKCategoricalAccuracy",
             java.util.Map.of("k", 0), null)).getMessage());
     assertTrue(assertThrows(IllegalArgumentException.class, () -> Metrics.fromConfig("AUC",
-        java.util.Map.of("curve", "XY"), null)).getMessage().startsWith("Received an invalid value for `curve`"));
+        java.util.Map.of("curve", "XY"), null)).getMessage().startsWith("Argument `curve` of AUC must be one of ['ROC', 'PR', 'PRGAIN'"));
     assertTrue(assertThrows(IllegalArgumentException.class, () -> Metrics.fromConfig("Accurasy",
         java.util.Map.of(), null)).getMessage().startsWith("Unknown metric 'Accurasy'"));
   }
@@ -69,12 +69,29 @@ class MetricsTest {
     assertEquals("top2", back.name());
     assertEquals(2, ((SparseTopKCategoricalAccuracy) back).k());
     for (Metric m : new Metric[] {new AUC("pr", 50, AUC.Curve.PR, AUC.Summation.MAJORING), new Precision("p", 0.3),
-        new Recall("r", 0.7), new BinaryAccuracy("b", 0.2), new F1Score("f", "micro", 2.0, 0.4),
+        new Recall("r", 0.7), new BinaryAccuracy("b", 0.2), FBetaScore.builder().name("f").average("micro").beta(2.0)
+        .threshold(0.4).build(), new F1Score("f1", "weighted", null),
         new TopKCategoricalAccuracy("t", 3), new SparseCategoricalAccuracy("acc2")}) {
       Metric again = Metrics.deserialize(Metrics.serialize(m), loss);
       assertEquals(m.getClass(), again.getClass());
       assertEquals(m.getConfig(), again.getConfig());
     }
+  }
+
+  @Test
+  void everyKerasClassNameAndItsSnakeCaseResolve() {
+    // keras.metrics.ALL_OBJECTS_DICT holds each class by name and by to_snake_case(name)
+    for (String cls : new String[] {"AUC", "Precision", "Recall", "TruePositives", "FalseNegatives", "R2Score",
+        "F1Score", "FBetaScore", "BinaryIoU", "KLDivergence", "LogCoshError", "RootMeanSquaredError"}) {
+      assertEquals(cls, Metrics.get(cls).name());
+      assertEquals(Metrics.snakeCase(cls), Metrics.get(Metrics.snakeCase(cls)).name());
+    }
+    assertEquals("mean_io_u", Metrics.snakeCase("MeanIoU"));
+    assertEquals("f_beta_score", Metrics.snakeCase("FBetaScore"));
+    assertEquals("r2_score", Metrics.snakeCase("R2Score"));
+    // a class name without config gets Keras's default name
+    assertEquals("fbeta_score", Metrics.fromConfig("FBetaScore", java.util.Map.of(), null).name());
+    assertEquals("true_positives", Metrics.fromConfig("TruePositives", null, null).name());
   }
 
   @Test
@@ -119,8 +136,8 @@ class MetricsTest {
         .updateState(Tensor.of(new float[] {0, 1, 0}, 1, 3), Tensor.of(new float[] {0, 1}, 1, 2)));
     assertTrue(e.getMessage().contains("categorical_accuracy"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> new Precision()
-        .updateState(Tensor.of(new float[] {0, 1}), Tensor.of(new float[] {0.5f, 1.5f})));
-    assertTrue(e.getMessage().contains("precision") && e.getMessage().contains("1.5"), e.getMessage());
+        .updateState(Tensor.of(new float[] {0, 1, 1}), Tensor.of(new float[] {0.5f, 1.5f})));
+    assertTrue(e.getMessage().contains("precision") && e.getMessage().contains("(3,)"), e.getMessage());
     e = assertThrows(IllegalArgumentException.class, () -> new Mean("loss")
         .updateState(Tensor.of(new float[] {1, 2, 3}), Tensor.of(new float[] {1, 2})));
     assertTrue(e.getMessage().contains("loss"), e.getMessage());
