@@ -211,6 +211,27 @@ public final class H5File implements AutoCloseable {
     });
   }
 
+  /**
+   * Dataset {@code path} as a float32 tensor of the dataset's own shape, refused before its data is read
+   * when it holds more than {@code maxElements} values (what the model can take) or is not floats; for
+   * weights that are converted after reading (Keras 1's layouts).
+   */
+  public Tensor floatsUpTo(String path, long maxElements, String what) {
+    long[] shape = shape(path);
+    if (shape == null) {
+      throw new IllegalArgumentException(name + ": " + what + ": no dataset " + where(path));
+    }
+    long n = 1;
+    for (long d : shape) {
+      n = d < 0 || n > maxElements ? Long.MAX_VALUE : n * d;
+    }
+    if (n > maxElements) {
+      throw new IllegalArgumentException(name + ": " + what + ": dataset " + where(path) + " has shape "
+          + dev.tapekit.layers.Config.shapeStr(shape) + ", more values than the model's " + maxElements);
+    }
+    return floats(path, shape, what);
+  }
+
   private static Object wrapScalar(Object v) {
     if (v instanceof Float x) {
       return new float[] {x};
