@@ -40,18 +40,12 @@ final class LegacyConfigs {
 
   /** The model of a Keras 1/2 model config, its options checked as {@link #checkHonoured} says. */
   static Model build(Map<String, Object> serialized, KerasSource src) {
-    Map<String, Object> translated = model(serialized, src);
-    Layer built;
-    try {
-      built = dev.tapekit.layers.Layers.deserialize(translated);
-    } catch (dev.tapekit.layers.ModelTooLargeException e) {
-      throw e;
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      throw new IllegalArgumentException(src.file() + ": " + e.getMessage(), e);
-    }
-    Model model = (Model) built;
-    checkHonoured(model, translated, src);
-    return model;
+    return KerasErrors.at(src.file(), "model_config", () -> {
+      Map<String, Object> translated = model(serialized, src);
+      Model model = (Model) dev.tapekit.layers.Layers.deserialize(translated);
+      checkHonoured(model, translated, src);
+      return model;
+    });
   }
 
   /** {@code {"class_name": "Sequential" | "Model" | ..., "config": ...}} in Keras 3's form. */

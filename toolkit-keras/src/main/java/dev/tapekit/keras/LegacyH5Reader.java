@@ -25,6 +25,10 @@ final class LegacyH5Reader {
   private LegacyH5Reader() {}
 
   static Model load(Path path) {
+    return KerasErrors.at(path.toString(), null, () -> read(path));
+  }
+
+  private static Model read(Path path) {
     try (H5File f = H5File.open(path)) {
       String modelConfig = f.stringAttribute("/", "model_config");
       if (modelConfig == null) {
@@ -54,6 +58,13 @@ final class LegacyH5Reader {
   }
 
   static void loadWeights(Model model, Path path) {
+    KerasErrors.at(path.toString(), null, () -> {
+      readWeights(model, path);
+      return null;
+    });
+  }
+
+  private static void readWeights(Model model, Path path) {
     try (H5File f = H5File.open(path)) {
       KerasSource src = source(f);
       boolean weightsOnly = f.stringsAttribute("/", "layer_names") != null;

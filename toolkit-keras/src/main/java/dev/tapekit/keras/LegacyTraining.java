@@ -20,6 +20,13 @@ final class LegacyTraining {
   private LegacyTraining() {}
 
   static void compile(Model model, Map<String, Object> tc, KerasSource src) {
+    KerasErrors.at(src.file(), "training_config", () -> {
+      compileChecked(model, tc, src);
+      return null;
+    });
+  }
+
+  private static void compileChecked(Model model, Map<String, Object> tc, KerasSource src) {
     String at = src.file() + ": training_config: ";
     Optimizer optimizer = optimizer(KerasJson.map(tc.get("optimizer_config"), at + "optimizer_config"), at);
     Object loss = single(tc.get("loss"), at + "loss", model);
