@@ -33,6 +33,16 @@ final class KerasFixtures {
     return Layers.names().contains("Masking");
   }
 
+  /** Whether this branch's GRU takes reset_after=False (Keras 2's and TensorFlow.js's; another branch adds it). */
+  static boolean gruResetAfterFalse() {
+    try {
+      Layers.deserialize(Map.of("class_name", "GRU", "config", Map.of("units", 1, "reset_after", false)));
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
   /** Whether this branch's convolutions honour data_format=channels_first (another branch adds it). */
   static boolean convChannelsFirst() {
     Layer conv = Layers.deserialize(Map.of("class_name", "Conv1D", "config",
