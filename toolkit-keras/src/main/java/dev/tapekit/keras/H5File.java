@@ -41,7 +41,8 @@ public final class H5File implements AutoCloseable {
     try {
       return new H5File(new HdfFile(path), path.toString());
     } catch (HdfException | IllegalArgumentException | IllegalStateException | IndexOutOfBoundsException
-        | java.nio.BufferUnderflowException | NegativeArraySizeException e) {
+        | java.nio.BufferUnderflowException | NegativeArraySizeException | ArithmeticException
+        | UnsupportedOperationException e) {
       throw new IllegalArgumentException(path + " is not a readable HDF5 file: " + reason(e), e);
     }
   }
@@ -51,7 +52,8 @@ public final class H5File implements AutoCloseable {
     try {
       return new H5File(HdfFile.fromBytes(bytes), name);
     } catch (HdfException | IllegalArgumentException | IllegalStateException | IndexOutOfBoundsException
-        | java.nio.BufferUnderflowException | NegativeArraySizeException e) {
+        | java.nio.BufferUnderflowException | NegativeArraySizeException | ArithmeticException
+        | UnsupportedOperationException e) {
       throw new IllegalArgumentException(name + " is not a readable HDF5 file: " + reason(e), e);
     }
   }
@@ -252,7 +254,8 @@ public final class H5File implements AutoCloseable {
     try {
       return read.get();
     } catch (HdfException | IllegalStateException | IndexOutOfBoundsException | java.nio.BufferUnderflowException
-        | NegativeArraySizeException | ClassCastException | UnsupportedOperationException e) {
+        | NegativeArraySizeException | ClassCastException | UnsupportedOperationException | ArithmeticException
+        | java.nio.BufferOverflowException e) {
       throw new IllegalArgumentException(name + ": cannot read " + where(path) + ": " + reason(e), e);
     }
   }

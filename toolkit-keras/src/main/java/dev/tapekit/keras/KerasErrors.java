@@ -30,7 +30,8 @@ final class KerasErrors {
           : e instanceof ClassCastException ? "a field has the wrong type"
           : e instanceof NullPointerException ? "a required field is missing"
           : e instanceof NumberFormatException ? "a field is not a valid number"
-          : "it is inconsistent (" + e.getClass().getSimpleName() + ")";
+          : e instanceof ArithmeticException ? "a size or index is out of range"
+          : "its sizes are inconsistent";
       String msg = oneLine(what);
       throw new IllegalArgumentException(msg.startsWith(file) ? msg : where + ": " + msg, e);
     }

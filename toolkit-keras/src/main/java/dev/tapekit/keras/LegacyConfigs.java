@@ -2,6 +2,7 @@ package dev.tapekit.keras;
 
 import dev.tapekit.layers.Activations;
 import dev.tapekit.layers.Layer;
+import dev.tapekit.layers.ModelSizeLimit;
 import dev.tapekit.models.Model;
 import dev.tapekit.optimizers.ConfigValues;
 import java.util.ArrayList;
@@ -38,13 +39,18 @@ final class LegacyConfigs {
 
   private LegacyConfigs() {}
 
-  /** The model of a Keras 1/2 model config, its options checked as {@link #checkHonoured} says. */
-  static Model build(Map<String, Object> serialized, KerasSource src) {
+  /**
+   * The model of a Keras 1/2 model config, its options checked as {@link #checkHonoured} says; its weights
+   * may take at most {@code weightBytes}, the bytes of the file(s) that must hold them ({@code where}).
+   */
+  static Model build(Map<String, Object> serialized, KerasSource src, long weightBytes, String where) {
     return KerasErrors.at(src.file(), "model_config", () -> {
       Map<String, Object> translated = model(serialized, src);
-      Model model = (Model) dev.tapekit.layers.Layers.deserialize(translated);
-      checkHonoured(model, translated, src);
-      return model;
+      try (ModelSizeLimit.Scope scope = ModelSizeLimit.openWithin(weightBytes, where)) {
+        Model model = (Model) dev.tapekit.layers.Layers.deserialize(translated);
+        checkHonoured(model, translated, src);
+        return model;
+      }
     });
   }
 

@@ -40,7 +40,9 @@ final class LegacyH5Reader {
             + "attribute");
       }
       KerasSource src = source(f);
-      Model model = LegacyConfigs.build(KerasJson.object(modelConfig, path + ": attribute model_config"), src);
+      // Keras stores weights uncompressed: the model cannot hold more bytes than the file
+      Model model = LegacyConfigs.build(KerasJson.object(modelConfig, path + ": attribute model_config"), src,
+          fileSize(path), "the whole file " + path.getFileName());
       if (f.group("model_weights") == null) {
         throw new IllegalArgumentException(path + ": no model_weights group: the file has no weights");
       }
@@ -73,6 +75,14 @@ final class LegacyH5Reader {
             + "root (save_weights) nor a model_weights group (model.save)");
       }
       LegacyWeights.load(model, f, weightsOnly ? "/" : "model_weights", src);
+    }
+  }
+
+  private static long fileSize(Path path) {
+    try {
+      return java.nio.file.Files.size(path);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("Could not read " + path + ": " + e.getMessage(), e);
     }
   }
 

@@ -52,7 +52,7 @@ final class TfjsReader {
         trainingConfig = trainingConfig != null ? trainingConfig : topology.get("training_config");
         topology = KerasJson.map(topology.get("model_config"), path + ": modelTopology.model_config");
       }
-      Model model = LegacyConfigs.build(topology, src);
+      Model model = LegacyConfigs.build(topology, src, shardBytes(root, path), "the weight shards");
       loadWeights(model, root, path);
       if (trainingConfig != null) {
         LegacyTraining.compile(model, trainingConfig(KerasJson.map(trainingConfig, path + ": trainingConfig")), src);
@@ -79,6 +79,28 @@ final class TfjsReader {
     } catch (IOException e) {
       throw new UncheckedIOException("Could not read " + path + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The bytes of the manifest's shards that exist next to the json (the most weights the model can have). */
+  private static long shardBytes(Map<String, Object> root, Path json) {
+    Path dir = json.toAbsolutePath().getParent();
+    long sum = 0;
+    if (root.get("weightsManifest") instanceof List<?> groups) {
+      for (Object g : groups) {
+        if (g instanceof Map<?, ?> m && m.get("paths") instanceof List<?> paths) {
+          for (Object p : paths) {
+            Path f = dir.resolve(String.valueOf(p)).normalize();
+            try {
+              sum = ModelSizeLimit.add(sum, f.startsWith(dir) && Files.isRegularFile(f) ? Files.size(f) : 0);
+            } catch (IOException e) {
+              throw new UncheckedIOException("Could not read weight shard " + f + " of " + json + ": "
+                  + e.getMessage(), e);
+            }
+          }
+        }
+      }
+    }
+    return sum;
   }
 
   /** One weight of the manifest: where its bytes start in the shards' concatenation. */

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * wrong types, missing keys) and rewritten with their weights. Every case loads or fails with an
  * IllegalArgumentException or UncheckedIOException with a one-line message (never an OutOfMemoryError, a
  * hang or jhdf's own exception), within its time and memory; runs in the {@code fuzz} execution with
- * {@code -Xmx256m}. See {@link Fuzz} for seeds and reproduction.
+ * {@code -Xmx256m}. TensorFlow.js model.json files are mutated as text and as trees, their shards as bytes. See
+ * {@link Fuzz} for seeds and reproduction.
  */
 class KerasFilesFuzzTest {
   static final long TIMEOUT_MS = 10_000;
@@ -109,6 +110,35 @@ class KerasFilesFuzzTest {
         return null; // jhdf cannot write this mutation (a JSON string it cannot encode): nothing to read
       }
       c.note("model_config/training_config mutated; file " + p.getFileName());
+      return Fuzz.expect(ORACLE, () -> Models.load(p));
+    });
+    System.out.println(f.summary());
+    assertTrue(f.findings().isEmpty(), f.report());
+  }
+
+  @Test
+  void mutatedTfjsModels() throws IOException {
+    Fuzz f = new Fuzz("keras-tfjs", dir.resolve("tfjs"), TIMEOUT_MS, SLACK);
+    List<String> names = List.of("mlp", "cnn", "lstm", "embedding", "functional");
+    f.run("tfjs", 300, c -> {
+      Random r = c.random();
+      Path src = TfjsReaderTest.fixture(pick(names, r));
+      Path json = null;
+      try (java.util.stream.Stream<Path> files = Files.list(src)) {
+        for (Path p : files.toList()) {
+          byte[] b = Files.readAllBytes(p);
+          String n = p.getFileName().toString();
+          if (n.equals("model.json")) {
+            String text = new String(b, java.nio.charset.StandardCharsets.UTF_8);
+            String mutated = r.nextBoolean() ? Fuzz.mutateText(text, r)
+                : JSON.writeValueAsString(Fuzz.mutateTree(JSON.readValue(text, Object.class), r));
+            json = c.write(n, mutated);
+          } else if (n.endsWith(".bin")) {
+            c.write(n, r.nextInt(4) == 0 ? Fuzz.mutateBytes(b, r) : b);
+          }
+        }
+      }
+      Path p = json;
       return Fuzz.expect(ORACLE, () -> Models.load(p));
     });
     System.out.println(f.summary());
