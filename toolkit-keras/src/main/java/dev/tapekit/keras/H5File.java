@@ -33,18 +33,32 @@ public final class H5File implements AutoCloseable {
     this.name = name;
   }
 
-  /** Opens {@code path}; a file jhdf cannot parse is an IllegalArgumentException naming it. */
+  /** The largest HDF5 file read: the bytes are held in memory (one Java array). */
+  public static final long MAX_FILE_BYTES = Integer.MAX_VALUE - 8;
+
+  /**
+   * Opens {@code path}; a file jhdf cannot parse is an IllegalArgumentException naming it.
+   *
+   * <p>NOTE: the file is read into memory and parsed from there. jhdf reading from a file channel allocates a
+   * buffer of whatever length an object header claims (an OutOfMemoryError on a hostile file); from memory,
+   * a length past the end fails as a read error instead. Keras's weights are as large as the file anyway.
+   */
   public static H5File open(Path path) {
     if (!Files.isRegularFile(path)) {
       throw new IllegalArgumentException(path + ": no such file");
     }
+    byte[] bytes;
     try {
-      return new H5File(new HdfFile(path), path.toString());
-    } catch (HdfException | IllegalArgumentException | IllegalStateException | IndexOutOfBoundsException
-        | java.nio.BufferUnderflowException | NegativeArraySizeException | ArithmeticException
-        | UnsupportedOperationException e) {
-      throw new IllegalArgumentException(path + " is not a readable HDF5 file: " + reason(e), e);
+      long size = Files.size(path);
+      if (size > MAX_FILE_BYTES) {
+        throw new IllegalArgumentException(path + " has " + size + " bytes; tapekit reads HDF5 files of up to "
+            + MAX_FILE_BYTES + " bytes");
+      }
+      bytes = Files.readAllBytes(path);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("Could not read " + path + ": " + e.getMessage(), e);
     }
+    return of(bytes, path.toString());
   }
 
   /** Opens HDF5 bytes (an entry of a {@code .keras} zip); {@code name} is used in messages. */
@@ -262,7 +276,8 @@ public final class H5File implements AutoCloseable {
 
   private static String reason(RuntimeException e) {
     String m = e.getMessage();
-    return m == null || m.isBlank() ? e.getClass().getSimpleName() : String.join(" ", m.strip().split("\\s*\\R\\s*"));
+    // a JDK exception without a message (a buffer read past its end) says only what kind of damage it is
+    return m == null || m.isBlank() ? "truncated or corrupt data" : String.join(" ", m.strip().split("\\s*\\R\\s*"));
   }
 
   @Override

@@ -89,9 +89,9 @@ final class TfjsReader {
       for (Object g : groups) {
         if (g instanceof Map<?, ?> m && m.get("paths") instanceof List<?> paths) {
           for (Object p : paths) {
-            Path f = dir.resolve(String.valueOf(p)).normalize();
+            Path f = shardPath(dir, String.valueOf(p), json);
             try {
-              sum = ModelSizeLimit.add(sum, f.startsWith(dir) && Files.isRegularFile(f) ? Files.size(f) : 0);
+              sum = ModelSizeLimit.add(sum, Files.isRegularFile(f) ? Files.size(f) : 0);
             } catch (IOException e) {
               throw new UncheckedIOException("Could not read weight shard " + f + " of " + json + ": "
                   + e.getMessage(), e);
@@ -101,6 +101,21 @@ final class TfjsReader {
       }
     }
     return sum;
+  }
+
+  /** Shard {@code p} of the manifest: a file in the model.json's folder (or below it), never elsewhere. */
+  private static Path shardPath(Path dir, String p, Path json) {
+    Path f;
+    try {
+      f = dir.resolve(p).normalize();
+    } catch (java.nio.file.InvalidPathException e) {
+      f = null;
+    }
+    if (f == null || !f.startsWith(dir) || p.isEmpty()) {
+      throw new IllegalArgumentException(json + ": weightsManifest path " + KerasJson.show(p) + " is not a file "
+          + "next to the model.json");
+    }
+    return f;
   }
 
   /** One weight of the manifest: where its bytes start in the shards' concatenation. */
@@ -230,11 +245,7 @@ final class TfjsReader {
     long sum = 0;
     List<Path> files = new ArrayList<>();
     for (String p : paths) {
-      Path f = dir.resolve(p).normalize();
-      if (!f.startsWith(dir) || p.isEmpty()) {
-        throw new IllegalArgumentException(json + ": weightsManifest path " + KerasJson.show(p) + " is not a file "
-            + "next to the model.json");
-      }
+      Path f = shardPath(dir, p, json);
       try {
         sum = ModelSizeLimit.add(sum, Files.size(f));
       } catch (IOException e) {
