@@ -33,17 +33,32 @@ public final class H5File implements AutoCloseable {
     this.name = name;
   }
 
-  /** Opens {@code path}; a file jhdf cannot parse is an IllegalArgumentException naming it. */
+  /** The largest HDF5 file read: the bytes are held in memory (one Java array). */
+  public static final long MAX_FILE_BYTES = Integer.MAX_VALUE - 8;
+
+  /**
+   * Opens {@code path}; a file jhdf cannot parse is an IllegalArgumentException naming it.
+   *
+   * <p>NOTE: the file is read into memory and parsed from there. jhdf reading from a file channel allocates a
+   * buffer of whatever length an object header claims (an OutOfMemoryError on a hostile file); from memory,
+   * a length past the end fails as a read error instead. Keras's weights are as large as the file anyway.
+   */
   public static H5File open(Path path) {
     if (!Files.isRegularFile(path)) {
       throw new IllegalArgumentException(path + ": no such file");
     }
+    byte[] bytes;
     try {
-      return new H5File(new HdfFile(path), path.toString());
-    } catch (HdfException | IllegalArgumentException | IllegalStateException | IndexOutOfBoundsException
-        | java.nio.BufferUnderflowException | NegativeArraySizeException e) {
-      throw new IllegalArgumentException(path + " is not a readable HDF5 file: " + reason(e), e);
+      long size = Files.size(path);
+      if (size > MAX_FILE_BYTES) {
+        throw new IllegalArgumentException(path + " has " + size + " bytes; tapekit reads HDF5 files of up to "
+            + MAX_FILE_BYTES + " bytes");
+      }
+      bytes = Files.readAllBytes(path);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("Could not read " + path + ": " + e.getMessage(), e);
     }
+    return of(bytes, path.toString());
   }
 
   /** Opens HDF5 bytes (an entry of a {@code .keras} zip); {@code name} is used in messages. */
@@ -51,7 +66,8 @@ public final class H5File implements AutoCloseable {
     try {
       return new H5File(HdfFile.fromBytes(bytes), name);
     } catch (HdfException | IllegalArgumentException | IllegalStateException | IndexOutOfBoundsException
-        | java.nio.BufferUnderflowException | NegativeArraySizeException e) {
+        | java.nio.BufferUnderflowException | NegativeArraySizeException | ArithmeticException
+        | UnsupportedOperationException e) {
       throw new IllegalArgumentException(name + " is not a readable HDF5 file: " + reason(e), e);
     }
   }
@@ -211,6 +227,27 @@ public final class H5File implements AutoCloseable {
     });
   }
 
+  /**
+   * Dataset {@code path} as a float32 tensor of the dataset's own shape, refused before its data is read
+   * when it holds more than {@code maxElements} values (what the model can take) or is not floats; for
+   * weights that are converted after reading (Keras 1's layouts).
+   */
+  public Tensor floatsUpTo(String path, long maxElements, String what) {
+    long[] shape = shape(path);
+    if (shape == null) {
+      throw new IllegalArgumentException(name + ": " + what + ": no dataset " + where(path));
+    }
+    long n = 1;
+    for (long d : shape) {
+      n = d < 0 || n > maxElements ? Long.MAX_VALUE : n * d;
+    }
+    if (n > maxElements) {
+      throw new IllegalArgumentException(name + ": " + what + ": dataset " + where(path) + " has shape "
+          + dev.tapekit.layers.Config.shapeStr(shape) + ", more values than the model's " + maxElements);
+    }
+    return floats(path, shape, what);
+  }
+
   private static Object wrapScalar(Object v) {
     if (v instanceof Float x) {
       return new float[] {x};
@@ -231,14 +268,16 @@ public final class H5File implements AutoCloseable {
     try {
       return read.get();
     } catch (HdfException | IllegalStateException | IndexOutOfBoundsException | java.nio.BufferUnderflowException
-        | NegativeArraySizeException | ClassCastException | UnsupportedOperationException e) {
+        | NegativeArraySizeException | ClassCastException | UnsupportedOperationException | ArithmeticException
+        | java.nio.BufferOverflowException e) {
       throw new IllegalArgumentException(name + ": cannot read " + where(path) + ": " + reason(e), e);
     }
   }
 
   private static String reason(RuntimeException e) {
     String m = e.getMessage();
-    return m == null || m.isBlank() ? e.getClass().getSimpleName() : String.join(" ", m.strip().split("\\s*\\R\\s*"));
+    // a JDK exception without a message (a buffer read past its end) says only what kind of damage it is
+    return m == null || m.isBlank() ? "truncated or corrupt data" : String.join(" ", m.strip().split("\\s*\\R\\s*"));
   }
 
   @Override

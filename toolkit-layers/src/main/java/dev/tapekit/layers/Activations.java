@@ -7,7 +7,18 @@ import java.util.function.UnaryOperator;
 
 /** Keras's activation functions by name ("relu", "softmax", ...); null or "linear" is the identity. */
 public final class Activations {
+  /**
+   * Keras 1/2's (and tf.keras's) hard sigmoid, {@code clip(0.2 x + 0.5, 0, 1)}, which Keras 3's
+   * {@code hard_sigmoid} ({@code relu6(x + 3) / 6}, slope 1/6) replaced; the Keras readers map a legacy
+   * file's {@code hard_sigmoid} (the LSTM/GRU default recurrent activation there) to this name.
+   */
+  public static final String HARD_SIGMOID_KERAS2 = "hard_sigmoid_keras2";
+
   private Activations() {}
+
+  private static Tensor hardSigmoidKeras2(Tensor x) {
+    return Ops.clipByValue(Ops.add(Ops.multiply(x, 0.2), 0.5), 0.0, 1.0);
+  }
 
   /** The function named {@code name}. */
   public static UnaryOperator<Tensor> get(String name) {
@@ -29,6 +40,7 @@ public final class Activations {
       case "softsign": return Ops::softsign;
       case "swish": case "silu": return Ops::swish;
       case "hard_sigmoid": return Ops::hardSigmoid;
+      case HARD_SIGMOID_KERAS2: return Activations::hardSigmoidKeras2;
       case "leaky_relu": return x -> Ops.leakyRelu(x, 0.2);
       case "exponential": return Ops::exp;
       default:

@@ -13,6 +13,11 @@ public final class Layers {
     register("InputLayer", Input::fromConfig);
     register("Dense", Dense::fromConfig);
     register("Activation", Activation::fromConfig);
+    register("ReLU", ReLU::fromConfig);
+    register("LeakyReLU", LeakyReLU::fromConfig);
+    register("PReLU", PReLU::fromConfig);
+    register("ELU", ELU::fromConfig);
+    register("Softmax", Softmax::fromConfig);
     register("Flatten", Flatten::fromConfig);
     register("Reshape", Reshape::fromConfig);
     register("Permute", Permute::fromConfig);

@@ -143,6 +143,20 @@ public final class ModelSizeLimit {
   }
 
   /**
+   * Like {@link #open(long)}, with the limit lowered to {@code maxBytes} for this build: a reader whose file
+   * must hold the weights (an HDF5 file, TensorFlow.js shards) passes the bytes present, so a config that
+   * claims a larger model fails before allocating it. {@code source} names the bytes in the message.
+   */
+  public static Scope openWithin(long maxBytes, String source) {
+    Scope s = open(0);
+    if (s.outer == null) {
+      s.cap = maxBytes;
+      s.capSource = source;
+    }
+    return s;
+  }
+
+  /**
    * Checks a weight that {@code layer} is about to create against the limit, and counts it in the current
    * model build; {@code layerBytes} are the bytes of the layer's weights so far.
    */
@@ -159,6 +173,14 @@ public final class ModelSizeLimit {
     long before = s != null ? s.used : layerBytes;
     long after = b > Long.MAX_VALUE - before ? Long.MAX_VALUE : before + b;
     long limit = maxModelBytes();
+    if (s != null && s.cap < limit) {
+      if (after > s.cap) {
+        throw new ModelTooLargeException("Layer \"" + layer.name() + "\" (" + layer.className() + "): weight "
+            + weightName + " of shape " + Config.shapeStr(shape) + " needs " + describe(b)
+            + (before > 0 ? ", " + describe(after) + " with the model's other weights" : "")
+            + ", more than the " + describe(s.cap) + " of " + s.capSource);
+      }
+    }
     if (after > limit) {
       throw new ModelTooLargeException("Layer \"" + layer.name() + "\" (" + layer.className() + "): weight "
           + weightName + " of shape " + Config.shapeStr(shape) + " needs " + describe(b)
@@ -179,6 +201,8 @@ public final class ModelSizeLimit {
   public static final class Scope implements AutoCloseable {
     private final Scope outer;
     private long used;
+    private long cap = Long.MAX_VALUE;
+    private String capSource;
 
     private Scope(Scope outer, long used) {
       this.outer = outer;

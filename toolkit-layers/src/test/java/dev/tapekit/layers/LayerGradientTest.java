@@ -119,6 +119,18 @@ class LayerGradientTest {
   }
 
   @Test
+  void activationLayers() {
+    // inputs away from the kinks (|x| > 0.05 of them), where finite differences are exact enough
+    Tensor x = Ops.add(rand(40, 2, 6), Ops.multiply(Ops.sign(rand(40, 2, 6)), 0.1));
+    check(ReLU.builder().maxValue(0.7).negativeSlope(0.1).threshold(0.02).dtype("float64").build(), true, x);
+    check(LeakyReLU.builder().negativeSlope(0.2).dtype("float64").build(), true, x);
+    check(ELU.builder().alpha(0.5).dtype("float64").build(), true, x);
+    check(PReLU.builder().alphaInitializer(new dev.tapekit.layers.initializers.RandomUniform(0, 1, 3L))
+        .sharedAxes(1).dtype("float64").build(), true, Ops.reshape(x, 2, 3, 2));
+    check(Softmax.builder().axis(1).dtype("float64").build(), true, Ops.reshape(x, 2, 3, 2));
+  }
+
+  @Test
   void convolutions() {
     check(Conv2D.builder().filters(2).kernelSize(3).padding("same").activation("tanh").dtype("float64").build(), true,
         rand(7, 2, 5, 5, 2));

@@ -40,6 +40,18 @@ class ModelSizeLimitTest {
   }
 
   @Test
+  void aReaderBoundsTheModelByTheBytesItsFileHolds() {
+    try (ModelSizeLimit.Scope s = ModelSizeLimit.openWithin(10_000, "the weights in m.h5")) {
+      // 50 x 40 floats = 8,000 bytes fit; another 2,000 + 160 bytes do not
+      new Sequential(new Input(50), Dense.builder().units(40).useBias(false).name("a").build());
+      IllegalArgumentException e = assertThrows(ModelTooLargeException.class,
+          () -> new Sequential(new Input(40), Dense.builder().units(50).name("b").build()));
+      assertTrue(e.getMessage().contains("more than the 9.8 KiB (10000 bytes) of the weights in m.h5"), e.getMessage());
+    }
+    new Sequential(new Input(40), Dense.builder().units(50).name("c").build()); // the bound ends with the scope
+  }
+
+  @Test
   void theLimitCountsTheWholeModel() {
     System.setProperty("tapekit.maxModelBytes", "1m");
     // two layers of 400 KiB each fit, the third does not
