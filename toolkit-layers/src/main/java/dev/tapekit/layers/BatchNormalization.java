@@ -84,6 +84,12 @@ public final class BatchNormalization extends Layer {
     inputSpec = InputSpec.ndim(inputShape.length).withAxis(-1, c);
   }
 
+  /** Keras's {@code supports_masking = True}: the input's mask passes through. */
+  @Override
+  public boolean supportsMasking() {
+    return true;
+  }
+
   @Override
   public Tensor call(Tensor inputs, boolean training) {
     Tensor x = castInput(inputs);

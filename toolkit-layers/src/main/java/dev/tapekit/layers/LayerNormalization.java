@@ -57,6 +57,12 @@ public final class LayerNormalization extends Layer {
     inputSpec = InputSpec.minNdim(1).withAxis(-1, c);
   }
 
+  /** Keras's {@code supports_masking = True}: the input's mask passes through. */
+  @Override
+  public boolean supportsMasking() {
+    return true;
+  }
+
   @Override
   public Tensor call(Tensor inputs, boolean training) {
     Tensor x = castInput(inputs);

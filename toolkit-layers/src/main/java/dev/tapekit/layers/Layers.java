@@ -27,6 +27,7 @@ public final class Layers {
     register("BatchNormalization", BatchNormalization::fromConfig);
     register("LayerNormalization", LayerNormalization::fromConfig);
     register("Embedding", Embedding::fromConfig);
+    register("Masking", Masking::fromConfig);
     register("SimpleRNN", SimpleRNN::fromConfig);
     register("LSTM", LSTM::fromConfig);
     register("GRU", GRU::fromConfig);

@@ -1,5 +1,7 @@
 package dev.tapekit.losses;
 
+import dev.tapekit.core.DType;
+import dev.tapekit.core.Ops;
 import dev.tapekit.core.Tensor;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -44,6 +46,12 @@ public abstract class BaseLoss implements Loss {
 
   @Override
   public final Tensor call(Tensor yTrue, Tensor yPred, Tensor sampleWeight) {
+    return call(yTrue, yPred, sampleWeight, null);
+  }
+
+  /** As Keras's {@code Loss.__call__}: the prediction's mask and the loss's own mask combine with "and". */
+  @Override
+  public final Tensor call(Tensor yTrue, Tensor yPred, Tensor sampleWeight, Tensor predictionMask) {
     if (yTrue == null) {
       throw new IllegalArgumentException(name + ": y_true is null");
     }
@@ -53,6 +61,10 @@ public abstract class BaseLoss implements Loss {
     Tensor[] p = LossSupport.sameRank(labels, yPred);
     Tensor values = compute(p[0], p[1]);
     Tensor mask = lossMask(p[0], p[1]);
+    if (predictionMask != null) {
+      Tensor pm = predictionMask.dtype() == DType.BOOL ? predictionMask : Ops.notEqual(predictionMask, Tensor.scalar(0.0, predictionMask.dtype()));
+      mask = mask == null ? pm : Ops.logicalAnd(mask, pm);
+    }
     Tensor weights = mask == null ? sampleWeight : LossSupport.applyMask(sampleWeight, mask, values.dtype(), reduction);
     return LossSupport.reduceWeighted(name, values, weights, reduction);
   }
