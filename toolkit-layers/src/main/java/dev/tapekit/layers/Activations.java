@@ -29,6 +29,8 @@ public final class Activations {
       case "softsign": return Ops::softsign;
       case "swish": case "silu": return Ops::swish;
       case "hard_sigmoid": return Ops::hardSigmoid;
+      // Keras <= 2.3 (and tf.keras's backend): clip(0.2 x + 0.5, 0, 1); Keras 3's hard_sigmoid is relu6(x + 3) / 6
+      case "hard_sigmoid_keras2": return x -> Ops.clipByValue(Ops.add(Ops.multiply(x, 0.2), 0.5), 0.0, 1.0);
       case "leaky_relu": return x -> Ops.leakyRelu(x, 0.2);
       case "exponential": return Ops::exp;
       default:

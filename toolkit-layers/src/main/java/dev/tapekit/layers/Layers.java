@@ -28,6 +28,8 @@ public final class Layers {
     register("LayerNormalization", LayerNormalization::fromConfig);
     register("Embedding", Embedding::fromConfig);
     register("Masking", Masking::fromConfig);
+    register("Bidirectional", Bidirectional::fromConfig);
+    register("TimeDistributed", TimeDistributed::fromConfig);
     register("SimpleRNN", SimpleRNN::fromConfig);
     register("LSTM", LSTM::fromConfig);
     register("GRU", GRU::fromConfig);
