@@ -124,6 +124,38 @@ class ConvDataFormatTest {
     assertTrue(g.getMessage().contains("c2") && g.getMessage().contains("groups=2"), g.getMessage());
   }
 
+  @Test
+  void pooling1dBothFormatsAndMaskedGlobalAverage() {
+    Tensor x = rand(4, 2, 7, 3);
+    Tensor xf = DataFormat.toFirst(x);
+    Layer max = MaxPooling1D.builder().poolSize(3).strides(2).dtype("float64").build();
+    Tensor y = max.apply(x);
+    assertArrayEquals(new long[] {2, 3, 3}, y.shape());
+    double[] v = x.toDoubleArray();
+    // window 1 of sample 0, channel 2: steps 2, 3, 4
+    double expected = Math.max(v[2 * 3 + 2], Math.max(v[3 * 3 + 2], v[4 * 3 + 2]));
+    assertEquals(expected, y.toDoubleArray()[1 * 3 + 2], 0.0);
+    Layer maxFirst = fromConfig("MaxPooling1D", config("pool_size", List.of(3), "strides", List.of(2),
+        "data_format", "channels_first", "dtype", "float64"));
+    assertClose(DataFormat.toFirst(y), maxFirst.apply(xf));
+    assertArrayEquals(new long[] {-1, 3, 3}, maxFirst.computeOutputShape(new long[] {-1, 3, 7}));
+    Layer avg = fromConfig("AveragePooling1D", config("pool_size", 2, "padding", "same", "dtype", "float64"));
+    assertArrayEquals(new long[] {2, 4, 3}, avg.apply(x).shape());
+    assertEquals((v[0] + v[3]) / 2, avg.apply(x).toDoubleArray()[0], 1e-12);
+    Layer gap = fromConfig("GlobalAveragePooling1D", config("data_format", "channels_first", "dtype", "float64"));
+    assertEquals("global_average_pooling1d", Names.snakeCase(gap.className()));
+    assertClose(Ops.reduceMean(x, new int[] {1}, false), gap.apply(xf));
+    assertClose(Ops.reduceMax(x, new int[] {1}, false),
+        GlobalPooling1D.max().dtype("float64").build().apply(x));
+    // Keras: masked steps count neither in the sum nor in the count
+    Tensor mask = Tensor.of(new boolean[] {true, true, false, false, false, false, false,
+        true, true, true, true, true, true, true}, 2, 7);
+    Layer gapLast = GlobalPooling1D.average().dtype("float64").build();
+    Masked out = gapLast.applyMasked(List.of(x), java.util.Collections.singletonList(mask), false);
+    assertEquals((v[0] + v[3]) / 2, out.output().toDoubleArray()[0], 1e-12);
+    assertEquals(null, out.mask());
+  }
+
   private static void assertClose(Tensor expected, Tensor actual) {
     assertArrayEquals(expected.shape(), actual.shape());
     assertArrayEquals(expected.toDoubleArray(), actual.toDoubleArray(), 1e-12);
