@@ -401,7 +401,11 @@ public abstract class BaseRNN extends Layer {
     public B recurrentConstraint(Constraint c) { this.recurrentConstraint = c; return (B) this; }
     public B biasConstraint(Constraint c) { this.biasConstraint = c; return (B) this; }
 
-    private void rejectActivityRegularizer(Map<String, Object> c) {
+    private void rejectUnsupported(Map<String, Object> c) {
+      if (Config.getBool(c, "time_major", false)) {
+        throw new IllegalArgumentException("Layer \"" + Config.getString(c, "name", "rnn")
+            + "\": time_major=True is not supported; inputs are (batch, timesteps, features)");
+      }
       if (c.get("activity_regularizer") != null) {
         throw new IllegalArgumentException("Layer \"" + Config.getString(c, "name", "rnn")
             + "\": activity_regularizer is not supported, received activity_regularizer=" + Config.repr(c.get("activity_regularizer")));
@@ -421,7 +425,7 @@ public abstract class BaseRNN extends Layer {
       dropout(Config.getDouble(c, "dropout", 0));
       recurrentDropout(Config.getDouble(c, "recurrent_dropout", 0));
       seed(Config.getLong(c, "seed"));
-      rejectActivityRegularizer(c);
+      rejectUnsupported(c);
       activation(Config.getString(c, "activation", "tanh"));
       useBias(Config.getBool(c, "use_bias", true));
       if (c.get("kernel_initializer") != null) {

@@ -164,10 +164,14 @@ class RnnOptionsTest {
   }
 
   @Test
-  void activityRegularizerIsRejectedNamingTheLayer() {
+  void unsupportedOptionsAreRejectedNamingTheLayer() {
     Map<String, Object> c = new java.util.HashMap<>(LSTM.builder().units(2).name("enc").build().getConfig());
     c.put("activity_regularizer", Map.of("class_name", "L2", "config", Map.of("l2", 0.01)));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> LSTM.fromConfig(c));
     assertTrue(e.getMessage().contains("enc") && e.getMessage().contains("activity_regularizer"), e.getMessage());
+    Map<String, Object> timeMajor = new java.util.HashMap<>(GRU.builder().units(2).name("dec").build().getConfig());
+    timeMajor.put("time_major", true);
+    IllegalArgumentException t = assertThrows(IllegalArgumentException.class, () -> GRU.fromConfig(timeMajor));
+    assertTrue(t.getMessage().contains("dec") && t.getMessage().contains("time_major"), t.getMessage());
   }
 }
