@@ -219,13 +219,14 @@ public abstract class BaseRNN extends Layer {
   private List<Tensor> run(Tensor inputs, List<Tensor> initialState, Tensor mask, boolean training) {
     Tensor x = castInput(inputs);
     long batch = x.shape()[0];
-    if (training && dropout > 0) {
+    // as Keras, a rate of 1 drops nothing (Keras applies dropout for 0 < rate < 1 only)
+    if (training && dropout > 0 && dropout < 1) {
       // one mask per sequence, the same at every step, as Keras's DropoutRNNCell
       x = Ops.multiply(x, Ops.expandDims(dropMask(batch, x.shape()[2], dropout), 1));
     }
     List<Tensor> steps = Ops.unstack(projectInputs(x), 1);
     Tensor[] states = initialStates(batch, initialState);
-    Tensor recMask = training && recurrentDropout > 0 ? dropMask(batch, units, recurrentDropout) : null;
+    Tensor recMask = training && recurrentDropout > 0 && recurrentDropout < 1 ? dropMask(batch, units, recurrentDropout) : null;
     List<Tensor> stepMasks = mask == null ? null : Ops.unstack(Ops.expandDims(mask, -1), 1);
     List<Tensor> outputs = returnSequences ? new ArrayList<>(steps.size()) : null;
     Tensor output = null;

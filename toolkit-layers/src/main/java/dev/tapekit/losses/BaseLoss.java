@@ -62,7 +62,8 @@ public abstract class BaseLoss implements Loss {
     Tensor values = compute(p[0], p[1]);
     Tensor mask = lossMask(p[0], p[1]);
     if (predictionMask != null) {
-      Tensor pm = predictionMask.dtype() == DType.BOOL ? predictionMask : Ops.notEqual(predictionMask, Tensor.scalar(0.0, predictionMask.dtype()));
+      Tensor pm = predictionMask.dtype() == DType.BOOL ? predictionMask
+          : Ops.notEqual(predictionMask, Tensor.scalar(0.0, predictionMask.dtype()));
       mask = mask == null ? pm : Ops.logicalAnd(mask, pm);
     }
     Tensor weights = mask == null ? sampleWeight : LossSupport.applyMask(sampleWeight, mask, values.dtype(), reduction);
