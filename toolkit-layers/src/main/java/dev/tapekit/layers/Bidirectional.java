@@ -29,7 +29,11 @@ public final class Bidirectional extends Wrapper {
    * differ from {@code layer} in go_backwards only. {@code name} may be null.
    */
   public Bidirectional(Layer layer, String mergeMode, Layer backwardLayer, String name) {
-    super(name, true, layer.dtype(), layer.declaredInputShape());
+    this(layer, mergeMode, backwardLayer, name, layer.declaredInputShape());
+  }
+
+  private Bidirectional(Layer layer, String mergeMode, Layer backwardLayer, String name, long[] inputShape) {
+    super(name, true, layer.dtype(), inputShape);
     if (!MODES.contains(mergeMode)) {
       throw new IllegalArgumentException("Layer \"" + name() + "\": invalid merge mode. Received: " + mergeMode
           + ". Merge mode should be one of {\"sum\", \"mul\", \"ave\", \"concat\", None}");
@@ -189,8 +193,10 @@ public final class Bidirectional extends Wrapper {
     Layer inner = Layers.deserialize((Map<String, Object>) layer);
     Object back = c.get("backward_layer");
     Layer backward = back instanceof Map ? Layers.deserialize((Map<String, Object>) back) : null;
+    long[] bis = Config.shapeFromList(c.get("batch_input_shape"), "batch_input_shape");
     Bidirectional out = new Bidirectional(inner, c.containsKey("merge_mode") ? (String) c.get("merge_mode") : "concat",
-        backward, Config.getString(c, "name", null));
+        backward, Config.getString(c, "name", null),
+        bis == null ? inner.declaredInputShape() : java.util.Arrays.copyOfRange(bis, 1, bis.length));
     out.setTrainable(Config.getBool(c, "trainable", true));
     return out;
   }

@@ -176,4 +176,17 @@ class WrappersTest {
     LSTM keras2 = LSTM.builder().units(2).recurrentActivation("hard_sigmoid_keras2").build();
     assertEquals("hard_sigmoid_keras2", keras2.getConfig().get("recurrent_activation"));
   }
+
+  @Test
+  void wrappersInASequentialConfigKeepTheInputShape() {
+    Sequential m = new Sequential(new Bidirectional(LSTM.builder().units(2).inputShape(6, 3).build()),
+        new Dense(1));
+    assertArrayEquals(new long[] {-1, 4}, m.layers().get(0).outputShape());
+    Map<String, Object> bi = m.layers().get(0).getConfig();
+    Bidirectional back = Bidirectional.fromConfig(bi);
+    assertArrayEquals(new long[] {6, 3}, back.declaredInputShape());
+    TimeDistributed td = TimeDistributed.fromConfig(Map.of("name", "td", "batch_input_shape", java.util.Arrays.asList(null, 4, 2),
+        "layer", Layers.serialize(new Dense(3))));
+    assertArrayEquals(new long[] {-1, 4, 3}, new Sequential(td).layers().get(0).outputShape());
+  }
 }
