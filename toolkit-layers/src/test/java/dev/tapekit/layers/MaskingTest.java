@@ -187,6 +187,22 @@ class MaskingTest {
     }
   }
 
+  @Test
+  void batchNormalizationTrainsOnUnmaskedPositionsOnly() {
+    BatchNormalization masked = BatchNormalization.builder().dtype("float64").build();
+    BatchNormalization valid = BatchNormalization.builder().dtype("float64").build();
+    Tensor x = rand(5, 2, 3, 2);
+    Tensor mask = Tensor.of(new boolean[] {true, false, true, true, true, false}, 2, 3);
+    Tensor y = masked.apply(x, true, mask);
+    // the same layer on the 4 unmasked positions as a plain batch
+    Tensor rows = Ops.gather(Ops.reshape(x, 6, 2), Tensor.ofLongs(new long[] {0, 2, 3, 4}, 4), 0);
+    Tensor expected = valid.apply(rows, true);
+    Tensor got = Ops.gather(Ops.reshape(y, 6, 2), Tensor.ofLongs(new long[] {0, 2, 3, 4}, 4), 0);
+    assertClose(expected, got, 1e-5);
+    assertClose(valid.movingMean().peek(), masked.movingMean().peek(), 1e-9);
+    assertClose(valid.movingVariance().peek(), masked.movingVariance().peek(), 1e-6);
+  }
+
   private static List<Tensor> weightGrads(Layer layer, java.util.function.Supplier<Tensor> f, List<Variable> ws) {
     try (GradientTape tape = new GradientTape()) {
       Tensor y = Ops.reduceSum(Ops.multiply(f.get(), Tensor.of(new double[] {0.3, -0.7, 1.1, 0.5}, 2, 2)));
