@@ -134,7 +134,7 @@ final class Trainer {
     lossTotal += total.doubleValue() * batch;
     lossCount += batch;
     // masked positions do not count: the mask is the metrics' sample weight (see docs/layers-and-models.md)
-    Tensor maskWeights = yPred.mask() == null ? null : Ops.cast(yPred.mask(), DType.FLOAT32);
+    Tensor maskWeights = yPred.maskWeights();
     for (Metric m : metrics) {
       if (maskWeights == null) {
         m.updateState(y, yPred.output());
