@@ -21,6 +21,12 @@ public final class Activation extends Layer {
     act = Activations.get(activation);
   }
 
+  /** Keras's {@code supports_masking = True}: the input's mask passes through. */
+  @Override
+  public boolean supportsMasking() {
+    return true;
+  }
+
   @Override
   public Tensor call(Tensor inputs, boolean training) {
     return Activations.apply(act, castInput(inputs));

@@ -28,6 +28,8 @@ public abstract class BaseConv extends Layer {
   protected final int[] strides;
   protected final String padding;
   protected final int[] dilationRate;
+  /** Keras's data_format: channels_first inputs are (batch, channels, spatial...). */
+  protected final boolean channelsFirst;
   private final String activation;
   private final UnaryOperator<Tensor> act;
   private final boolean useBias;
@@ -52,6 +54,7 @@ public abstract class BaseConv extends Layer {
     strides = tuple("strides", b.strides, rank);
     dilationRate = tuple("dilation_rate", b.dilationRate, rank);
     padding = b.padding.toLowerCase(Locale.ROOT);
+    channelsFirst = DataFormat.channelsFirst(name(), b.dataFormat);
     if (!padding.equals("valid") && !padding.equals("same") && !(rank == 1 && padding.equals("causal"))) {
       throw new IllegalArgumentException("Layer \"" + name() + "\": invalid padding '" + b.padding
           + "'; expected 'valid' or 'same'" + (rank == 1 ? " or 'causal'" : ""));
@@ -90,8 +93,9 @@ public abstract class BaseConv extends Layer {
   }
 
   @Override
-  public void build(long[] inputShape) {
-    inputSpec.check(name(), 0, inputShape);
+  public void build(long[] givenShape) {
+    inputSpec.check(name(), 0, givenShape);
+    long[] inputShape = channelsFirst ? DataFormat.shapeToLast(givenShape) : givenShape;
     long in = inputShape[inputShape.length - 1];
     if (in < 0) {
       throw new IllegalArgumentException("Layer \"" + name() + "\": the channel dimension of the inputs must be "
@@ -107,15 +111,18 @@ public abstract class BaseConv extends Layer {
     if (useBias) {
       bias = addWeight("bias", new long[] {filters}, biasInitializer, biasRegularizer, biasConstraint, true);
     }
-    inputSpec = InputSpec.ndim(rank + 2).withAxis(-1, in);
+    inputSpec = InputSpec.ndim(rank + 2).withAxis(channelsFirst ? 1 : -1, in);
   }
 
-  /** The convolution without bias and activation. */
+  /** The convolution of channels-last input, without bias and activation. */
   protected abstract Tensor convolve(Tensor x);
 
   @Override
   public Tensor call(Tensor inputs, boolean training) {
-    return Activations.applyWithBias(activation, act, convolve(castInput(inputs)), useBias ? bias : null);
+    Tensor x = castInput(inputs);
+    Tensor y = Activations.applyWithBias(activation, act, convolve(channelsFirst ? DataFormat.toLast(x) : x),
+        useBias ? bias : null);
+    return channelsFirst ? DataFormat.toFirst(y) : y;
   }
 
   /** Keras's conv_output_length. */
@@ -131,6 +138,14 @@ public abstract class BaseConv extends Layer {
   @Override
   public long[] computeOutputShape(List<long[]> shapes, List<DType> dtypes) {
     long[] s = shapes.get(0);
+    if (!channelsFirst) {
+      return channelsLastOutputShape(s);
+    }
+    return DataFormat.shapeToFirst(channelsLastOutputShape(DataFormat.shapeToLast(s)));
+  }
+
+  /** The output shape for a channels-last input shape. */
+  protected long[] channelsLastOutputShape(long[] s) {
     long[] out = s.clone();
     for (int i = 0; i < rank; i++) {
       out[i + 1] = outputLength(s[i + 1], kernelSize[i], padding, strides[i], dilationRate[i]);
@@ -154,7 +169,7 @@ public abstract class BaseConv extends Layer {
     m.put("kernel_size", Config.list(kernelSize));
     m.put("strides", Config.list(strides));
     m.put("padding", padding);
-    m.put("data_format", "channels_last");
+    m.put("data_format", DataFormat.name(channelsFirst));
     m.put("dilation_rate", Config.list(dilationRate));
     m.put("groups", 1);
     m.put("activation", activation);
@@ -177,6 +192,7 @@ public abstract class BaseConv extends Layer {
     int[] strides = {1};
     String padding = "valid";
     int[] dilationRate = {1};
+    String dataFormat;
     String activation;
     boolean useBias = true;
     Initializer kernelInitializer = new GlorotUniform();
@@ -193,6 +209,8 @@ public abstract class BaseConv extends Layer {
     /** "valid" (default) or "same" ("causal" too for Conv1D). */
     public B padding(String padding) { this.padding = padding; return (B) this; }
     public B dilationRate(int... dilationRate) { this.dilationRate = dilationRate.clone(); return (B) this; }
+    /** "channels_last" (default: (batch, spatial..., channels)) or "channels_first". */
+    public B dataFormat(String dataFormat) { this.dataFormat = dataFormat; return (B) this; }
     public B activation(String activation) { this.activation = activation; return (B) this; }
     public B useBias(boolean useBias) { this.useBias = useBias; return (B) this; }
     public B kernelInitializer(Initializer i) { this.kernelInitializer = i; return (B) this; }
@@ -212,6 +230,12 @@ public abstract class BaseConv extends Layer {
       strides(Config.getInts(c, "strides", rank, new int[] {1}));
       padding(Config.getString(c, "padding", "valid"));
       dilationRate(Config.getInts(c, "dilation_rate", rank, new int[] {1}));
+      dataFormat(DataFormat.read(c));
+      int groups = Config.getInt(c, "groups", 1);
+      if (groups != 1) {
+        throw new IllegalArgumentException("Layer \"" + Config.getString(c, "name", "conv") + "\": grouped convolutions "
+            + "are not supported, received groups=" + groups);
+      }
       activation(Config.getString(c, "activation", "linear"));
       useBias(Config.getBool(c, "use_bias", true));
       if (c.containsKey("kernel_initializer")) {

@@ -84,14 +84,27 @@ public final class BatchNormalization extends Layer {
     inputSpec = InputSpec.ndim(inputShape.length).withAxis(-1, c);
   }
 
+  /** Keras's {@code supports_masking = True}: the input's mask passes through. */
+  @Override
+  public boolean supportsMasking() {
+    return true;
+  }
+
   @Override
   public Tensor call(Tensor inputs, boolean training) {
+    return call(inputs, training, (Tensor) null);
+  }
+
+  /** As Keras 3, in training the batch statistics leave out masked positions (mask false). */
+  @Override
+  public Tensor call(Tensor inputs, boolean training, Tensor mask) {
     Tensor x = castInput(inputs);
     Tensor mean;
     Tensor variance;
     if (training) {
-      mean = Ops.reduceMean(x, reductionAxes, false);
-      variance = Ops.reduceMean(Ops.square(Ops.subtract(x, mean)), reductionAxes, false);
+      Tensor[] moments = moments(x, mask);
+      mean = moments[0];
+      variance = moments[1];
       updateMoving(movingMean, mean);
       updateMoving(movingVariance, variance);
     } else {
@@ -104,6 +117,23 @@ public final class BatchNormalization extends Layer {
     }
     Tensor y = Ops.multiply(Ops.subtract(x, mean), inv);
     return center ? Ops.add(y, beta) : y;
+  }
+
+  /** Mean and variance over the reduction axes; with a mask, Keras's weighted moments (epsilon 1e-7). */
+  private Tensor[] moments(Tensor x, Tensor mask) {
+    if (mask == null) {
+      Tensor mean = Ops.reduceMean(x, reductionAxes, false);
+      return new Tensor[] {mean, Ops.reduceMean(Ops.square(Ops.subtract(x, mean)), reductionAxes, false)};
+    }
+    if (mask.rank() != x.rank() - 1) {
+      throw new IllegalArgumentException("Layer \"" + name() + "\": the mask must have one dimension less than the inputs, "
+          + "received inputs of shape " + Config.shapeStr(x.shape()) + " and mask of shape " + Config.shapeStr(mask.shape()));
+    }
+    Tensor w = Ops.broadcastTo(Ops.expandDims(Ops.cast(mask, x.dtype()), -1), x.shape());
+    Tensor count = Ops.add(Ops.reduceSum(w, reductionAxes, false), 1e-7);
+    Tensor mean = Ops.divide(Ops.reduceSum(Ops.multiply(w, x), reductionAxes, false), count);
+    Tensor spread = Ops.multiply(w, Ops.square(Ops.subtract(x, mean)));
+    return new Tensor[] {mean, Ops.divide(Ops.reduceSum(spread, reductionAxes, false), count)};
   }
 
   private void updateMoving(Variable moving, Tensor batchValue) {

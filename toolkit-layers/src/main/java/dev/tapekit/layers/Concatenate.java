@@ -1,5 +1,6 @@
 package dev.tapekit.layers;
 
+import dev.tapekit.core.DType;
 import dev.tapekit.core.Ops;
 import dev.tapekit.core.Tensor;
 import java.util.List;
@@ -45,6 +46,27 @@ public final class Concatenate extends Merge {
   @Override
   public Tensor call(List<Tensor> inputs, boolean training) {
     return Ops.concat(inputs, axisFor(inputs.get(0).rank()));
+  }
+
+  /**
+   * Keras's {@code Concatenate.compute_mask}: each input's mask (all true for an unmasked input) widened
+   * to the input's shape, joined along the axis, and "any" over the last axis.
+   */
+  @Override
+  public Tensor computeMask(List<Tensor> inputs, List<Tensor> masks) {
+    if (masks.stream().allMatch(java.util.Objects::isNull)) {
+      return null;
+    }
+    List<Tensor> full = new java.util.ArrayList<>();
+    for (int i = 0; i < inputs.size(); i++) {
+      Tensor x = inputs.get(i);
+      Tensor m = masks.get(i);
+      Tensor f = m == null ? Tensor.ones(DType.FLOAT32, x.shape())
+          : Ops.cast(m.rank() < x.rank() ? Ops.broadcastTo(Ops.expandDims(m, -1), x.shape()) : m, DType.FLOAT32);
+      full.add(f);
+    }
+    Tensor joined = Ops.concat(full, axisFor(inputs.get(0).rank()));
+    return Ops.greater(Ops.reduceMax(joined, -1), 0.0);
   }
 
   @Override

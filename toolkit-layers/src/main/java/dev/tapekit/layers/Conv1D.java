@@ -38,10 +38,10 @@ public final class Conv1D extends BaseConv {
   }
 
   @Override
-  public long[] computeOutputShape(java.util.List<long[]> shapes, java.util.List<dev.tapekit.core.DType> dtypes) {
-    long[] out = super.computeOutputShape(shapes, dtypes);
-    if (padding.equals("causal") && shapes.get(0)[1] >= 0) {
-      out[1] = (shapes.get(0)[1] + strides[0] - 1) / strides[0];
+  protected long[] channelsLastOutputShape(long[] s) {
+    long[] out = super.channelsLastOutputShape(s);
+    if (padding.equals("causal") && s[1] >= 0) {
+      out[1] = (s[1] + strides[0] - 1) / strides[0];
     }
     return out;
   }

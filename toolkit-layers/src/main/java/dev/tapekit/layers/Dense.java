@@ -77,6 +77,12 @@ public final class Dense extends Layer {
     inputSpec = InputSpec.minNdim(2).withAxis(-1, inputDim);
   }
 
+  /** Keras's {@code supports_masking = True}: the input's mask passes through. */
+  @Override
+  public boolean supportsMasking() {
+    return true;
+  }
+
   @Override
   public Tensor call(Tensor inputs, boolean training) {
     Tensor x = castInput(inputs);

@@ -31,6 +31,12 @@ public final class Dropout extends Layer {
     seeds = new SplittableRandom(seed != null ? seed : RandomSeeds.next());
   }
 
+  /** Keras's {@code supports_masking = True}: the input's mask passes through. */
+  @Override
+  public boolean supportsMasking() {
+    return true;
+  }
+
   @Override
   public Tensor call(Tensor inputs, boolean training) {
     if (!training || rate == 0) {

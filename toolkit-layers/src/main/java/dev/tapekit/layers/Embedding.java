@@ -58,6 +58,17 @@ public final class Embedding extends Layer {
   }
 
   @Override
+  public boolean supportsMasking() {
+    return maskZero;
+  }
+
+  /** With {@code maskZero}, Keras's {@code not_equal(inputs, 0)}: id 0 is padding. */
+  @Override
+  public Tensor computeMask(Tensor inputs, Tensor mask) {
+    return maskZero ? Ops.notEqual(inputs, Tensor.scalar(0.0, inputs.dtype())) : null;
+  }
+
+  @Override
   public long[] computeOutputShape(List<long[]> shapes, List<DType> dtypes) {
     long[] s = shapes.get(0);
     long[] out = java.util.Arrays.copyOf(s, s.length + 1);
@@ -110,7 +121,7 @@ public final class Embedding extends Layer {
     public Builder embeddingsInitializer(Initializer i) { this.embeddingsInitializer = i; return this; }
     public Builder embeddingsRegularizer(Regularizer r) { this.embeddingsRegularizer = r; return this; }
     public Builder embeddingsConstraint(Constraint c) { this.embeddingsConstraint = c; return this; }
-    /** Recorded in the config; masks are not propagated yet. */
+    /** Keras's {@code mask_zero}: id 0 is padding and the output carries a mask that is false there. */
     public Builder maskZero(boolean maskZero) { this.maskZero = maskZero; return this; }
 
     public Embedding build() {

@@ -8,13 +8,15 @@ import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
- * Keras's GRU with {@code reset_after=True} (Keras's default, cuDNN-compatible): gates z, r, h; the bias
- * is (2, 3 * units), one row for the input and one for the recurrent projection, and the reset gate
- * multiplies the recurrent projection after the matmul.
+ * Keras's GRU: gates z, r, h. With {@code reset_after=True} (Keras 3's default, cuDNN-compatible) the
+ * bias is (2, 3 * units), one row for the input and one for the recurrent projection, and the reset gate
+ * multiplies the recurrent projection after the matmul. With {@code reset_after=False} (Keras 2's
+ * default) the bias is (3 * units,) and the candidate is {@code act(x_h + (r * h) @ U_h)}.
  */
 public final class GRU extends BaseRNN {
   private final String recurrentActivation;
   private final UnaryOperator<Tensor> recAct;
+  private final boolean resetAfter;
   private Tensor recurrentBias;
 
   public GRU(int units) {
@@ -25,6 +27,7 @@ public final class GRU extends BaseRNN {
     super(b);
     recurrentActivation = b.recurrentActivation;
     recAct = Activations.get(recurrentActivation);
+    resetAfter = b.resetAfter;
   }
 
   @Override
@@ -34,11 +37,15 @@ public final class GRU extends BaseRNN {
 
   @Override
   protected Variable makeBias() {
-    return addWeight("bias", new long[] {2, 3L * units}, biasInitializer, biasRegularizer, biasConstraint, true);
+    long[] shape = resetAfter ? new long[] {2, 3L * units} : new long[] {3L * units};
+    return addWeight("bias", shape, biasInitializer, biasRegularizer, biasConstraint, true);
   }
 
   @Override
   protected Tensor projectInputs(Tensor x) {
+    if (!resetAfter) {
+      return super.projectInputs(x);
+    }
     long[] s = x.shape();
     Tensor p = Ops.matmul(Ops.reshape(x, s[0] * s[1], s[2]), kernel);
     if (useBias) {
@@ -50,45 +57,59 @@ public final class GRU extends BaseRNN {
   }
 
   @Override
-  protected Tensor[] step(Tensor xp, Tensor[] states) {
-    Tensor inner = Ops.matmul(states[0], recurrentKernel);
-    if (useBias) {
-      inner = Ops.biasAdd(inner, recurrentBias);
-    }
+  protected Tensor[] step(Tensor xp, Tensor[] states, Tensor hRec) {
     List<Tensor> xg = Ops.split(xp, 3, 1);
-    List<Tensor> rg = Ops.split(inner, 3, 1);
-    Tensor z = Activations.apply(recAct, Ops.add(xg.get(0), rg.get(0)));
-    Tensor r = Activations.apply(recAct, Ops.add(xg.get(1), rg.get(1)));
-    Tensor hh = Activations.apply(act, Ops.add(xg.get(2), Ops.multiply(r, rg.get(2))));
+    Tensor z;
+    Tensor hh;
+    if (resetAfter) {
+      Tensor inner = Ops.matmul(hRec, recurrentKernel);
+      if (useBias) {
+        inner = Ops.biasAdd(inner, recurrentBias);
+      }
+      List<Tensor> rg = Ops.split(inner, 3, 1);
+      z = Activations.apply(recAct, Ops.add(xg.get(0), rg.get(0)));
+      Tensor r = Activations.apply(recAct, Ops.add(xg.get(1), rg.get(1)));
+      hh = Activations.apply(act, Ops.add(xg.get(2), Ops.multiply(r, rg.get(2))));
+    } else {
+      List<Tensor> kernels = Ops.split(recurrentKernel, new long[] {2L * units, units}, 1);
+      List<Tensor> rg = Ops.split(Ops.matmul(hRec, kernels.get(0)), 2, 1);
+      z = Activations.apply(recAct, Ops.add(xg.get(0), rg.get(0)));
+      Tensor r = Activations.apply(recAct, Ops.add(xg.get(1), rg.get(1)));
+      hh = Activations.apply(act, Ops.add(xg.get(2), Ops.matmul(Ops.multiply(r, hRec), kernels.get(1))));
+    }
     // h = z * h_prev + (1 - z) * hh
     Tensor h = Ops.add(Ops.multiply(z, states[0]), Ops.multiply(Ops.subtract(1.0, z), hh));
     return new Tensor[] {h};
+  }
+
+  public boolean resetAfter() {
+    return resetAfter;
   }
 
   @Override
   public Map<String, Object> getConfig() {
     Map<String, Object> m = super.getConfig();
     m.put("recurrent_activation", recurrentActivation);
-    m.put("reset_after", true);
+    m.put("reset_after", resetAfter);
     return m;
   }
 
   public static GRU fromConfig(Map<String, Object> c) {
-    if (!Config.getBool(c, "reset_after", true)) {
-      throw new IllegalArgumentException("GRU: reset_after=False is not supported; only Keras's default reset_after=True");
-    }
-    return builder().rnnConfig(c).recurrentActivation(Config.getString(c, "recurrent_activation", "sigmoid")).build();
+    return builder().rnnConfig(c).recurrentActivation(Config.getString(c, "recurrent_activation", "sigmoid"))
+        .resetAfter(Config.getBool(c, "reset_after", true)).build();
   }
 
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Keras's GRU arguments: the recurrent ones plus recurrentActivation. */
+  /** Keras's GRU arguments: the recurrent ones plus recurrentActivation and resetAfter (default true). */
   public static final class Builder extends BaseRNN.Builder<Builder> {
     private String recurrentActivation = "sigmoid";
+    private boolean resetAfter = true;
 
     public Builder recurrentActivation(String a) { this.recurrentActivation = a; return this; }
+    public Builder resetAfter(boolean resetAfter) { this.resetAfter = resetAfter; return this; }
 
     public GRU build() {
       return new GRU(this);

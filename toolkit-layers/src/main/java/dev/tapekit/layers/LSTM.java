@@ -60,8 +60,8 @@ public final class LSTM extends BaseRNN {
   }
 
   @Override
-  protected Tensor[] step(Tensor xp, Tensor[] states) {
-    Tensor z = Ops.add(xp, Ops.matmul(states[0], recurrentKernel));
+  protected Tensor[] step(Tensor xp, Tensor[] states, Tensor hRec) {
+    Tensor z = Ops.add(xp, Ops.matmul(hRec, recurrentKernel));
     List<Tensor> g = Ops.split(z, 4, 1);
     Tensor i = Activations.apply(recAct, g.get(0));
     Tensor f = Activations.apply(recAct, g.get(1));

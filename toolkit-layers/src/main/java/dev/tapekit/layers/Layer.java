@@ -34,6 +34,8 @@ public abstract class Layer {
   private final List<Variable> trainableWeights = new ArrayList<>();
   private final Map<Variable, Regularizer> regularizers = new LinkedHashMap<>();
   private final Map<Variable, Constraint> constraints = new LinkedHashMap<>();
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Layer.class);
+  private boolean warnedMaskDropped;
   /** What {@link #apply} accepts; set by subclasses, usually in {@link #build}. */
   protected InputSpec inputSpec;
 
@@ -112,6 +114,11 @@ public abstract class Layer {
 
   /** Builds on first use, checks the input and calls the layer. */
   public Tensor apply(Tensor inputs, boolean training) {
+    return apply(inputs, training, null);
+  }
+
+  /** Builds on first use, checks the input and calls the layer with the input's mask (may be null). */
+  public Tensor apply(Tensor inputs, boolean training, Tensor mask) {
     long[] shape = inputs.shape();
     if (!built) {
       buildOnce(List.of(shape));
@@ -119,13 +126,18 @@ public abstract class Layer {
     if (inputSpec != null) {
       inputSpec.check(name, 0, shape);
     }
-    return call(inputs, training);
+    return call(inputs, training, mask);
   }
 
   /** Calls a multi-input layer. */
   public Tensor apply(List<Tensor> inputs, boolean training) {
+    return apply(inputs, training, null);
+  }
+
+  /** Calls a multi-input layer with the inputs' masks ({@code masks} null, or one entry, maybe null, per input). */
+  public Tensor apply(List<Tensor> inputs, boolean training, List<Tensor> masks) {
     if (inputs.size() == 1) {
-      return apply(inputs.get(0), training);
+      return apply(inputs.get(0), training, masks == null ? null : masks.get(0));
     }
     if (!built) {
       List<long[]> shapes = new ArrayList<>();
@@ -135,7 +147,59 @@ public abstract class Layer {
       buildOnce(shapes);
     }
     checkInputs(inputs.stream().map(Tensor::shape).toList());
+    return masks == null ? call(inputs, training) : call(inputs, training, masks);
+  }
+
+  // ---------------------------------------------------------------- masks
+
+  /**
+   * Keras's {@code supports_masking}: whether the layer passes a mask on (by default the input's, see
+   * {@link #computeMask}). A layer that does not drops the mask with a warning, as Keras 3 does.
+   */
+  public boolean supportsMasking() {
+    return false;
+  }
+
+  /** Keras's {@code compute_mask}: the output's mask (a bool tensor, or null) for these inputs and input mask. */
+  public Tensor computeMask(Tensor inputs, Tensor mask) {
+    return supportsMasking() ? mask : null;
+  }
+
+  /** The output mask of a multi-input call; by default the first input's, as Keras passes the first mask. */
+  public Tensor computeMask(List<Tensor> inputs, List<Tensor> masks) {
+    return computeMask(inputs.get(0), masks.get(0));
+  }
+
+  /** The computation with the input's mask (null when there is none); by default the mask is not used. */
+  public Tensor call(Tensor inputs, boolean training, Tensor mask) {
     return call(inputs, training);
+  }
+
+  /** The multi-input computation with the inputs' masks; by default the masks are not used. */
+  public Tensor call(List<Tensor> inputs, boolean training, List<Tensor> masks) {
+    return inputs.size() == 1 ? call(inputs.get(0), training, masks.get(0)) : call(inputs, training);
+  }
+
+  /**
+   * Calls the layer with masks and returns its output with the output's mask, as Keras attaches
+   * {@code _keras_mask} to outputs. {@code masks} has one entry (maybe null) per input.
+   */
+  public Masked applyMasked(List<Tensor> inputs, List<Tensor> masks, boolean training) {
+    if (masks.size() != inputs.size()) {
+      throw new IllegalArgumentException("Layer \"" + name + "\": " + inputs.size() + " inputs but " + masks.size()
+          + " masks");
+    }
+    Tensor out = apply(inputs, training, masks);
+    if (supportsMasking()) {
+      return new Masked(out, inputs.size() == 1 ? computeMask(inputs.get(0), masks.get(0)) : computeMask(inputs, masks));
+    }
+    if (masks.stream().anyMatch(java.util.Objects::nonNull) && !warnedMaskDropped) {
+      warnedMaskDropped = true;
+      LOG.warn("Layer '{}' (of type {}) was passed an input with a mask attached to it. However, this layer does not "
+          + "support masking and will therefore destroy the mask information. Downstream layers will not see the mask.",
+          name, className());
+    }
+    return new Masked(out, null);
   }
 
   /** Extends a functional graph: the symbolic output of calling this layer on {@code inputs}. */
@@ -168,7 +232,8 @@ public abstract class Layer {
     return dtype;
   }
 
-  private void checkInputs(List<long[]> shapes) {
+  /** Checks input shapes against the InputSpec; layers whose extra inputs differ (RNN initial states) override. */
+  protected void checkInputs(List<long[]> shapes) {
     if (inputSpec != null) {
       for (int i = 0; i < shapes.size(); i++) {
         inputSpec.check(name, i, shapes.get(i));

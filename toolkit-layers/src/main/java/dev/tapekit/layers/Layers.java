@@ -28,10 +28,17 @@ public final class Layers {
     register("AveragePooling2D", AveragePooling2D::fromConfig);
     register("GlobalAveragePooling2D", GlobalAveragePooling2D::fromConfig);
     register("GlobalMaxPooling2D", GlobalMaxPooling2D::fromConfig);
+    register("MaxPooling1D", MaxPooling1D::fromConfig);
+    register("AveragePooling1D", AveragePooling1D::fromConfig);
+    register("GlobalAveragePooling1D", GlobalPooling1D::averageFromConfig);
+    register("GlobalMaxPooling1D", GlobalPooling1D::maxFromConfig);
     register("ZeroPadding2D", ZeroPadding2D::fromConfig);
     register("BatchNormalization", BatchNormalization::fromConfig);
     register("LayerNormalization", LayerNormalization::fromConfig);
     register("Embedding", Embedding::fromConfig);
+    register("Masking", Masking::fromConfig);
+    register("Bidirectional", Bidirectional::fromConfig);
+    register("TimeDistributed", TimeDistributed::fromConfig);
     register("SimpleRNN", SimpleRNN::fromConfig);
     register("LSTM", LSTM::fromConfig);
     register("GRU", GRU::fromConfig);

@@ -1,6 +1,7 @@
 package dev.tapekit.layers;
 
 import dev.tapekit.core.DType;
+import dev.tapekit.core.Ops;
 import dev.tapekit.core.Tensor;
 import java.util.List;
 
@@ -40,6 +41,23 @@ public abstract class Merge extends Layer {
   public long[] computeOutputShape(List<long[]> shapes, List<DType> dtypes) {
     checkShapes(shapes);
     return mergedShape(shapes);
+  }
+
+  @Override
+  public boolean supportsMasking() {
+    return true;
+  }
+
+  /** Keras's {@code Merge.compute_mask}: a position counts where every masked input counts. */
+  @Override
+  public Tensor computeMask(List<Tensor> inputs, List<Tensor> masks) {
+    Tensor out = null;
+    for (Tensor m : masks) {
+      if (m != null) {
+        out = out == null ? m : Ops.logicalAnd(out, m);
+      }
+    }
+    return out;
   }
 
   /** The output shape of valid inputs. */

@@ -20,8 +20,8 @@ public final class SimpleRNN extends BaseRNN {
   }
 
   @Override
-  protected Tensor[] step(Tensor xp, Tensor[] states) {
-    Tensor h = Activations.apply(act, Ops.add(xp, Ops.matmul(states[0], recurrentKernel)));
+  protected Tensor[] step(Tensor xp, Tensor[] states, Tensor hRec) {
+    Tensor h = Activations.apply(act, Ops.add(xp, Ops.matmul(hRec, recurrentKernel)));
     return new Tensor[] {h};
   }
 

@@ -12,6 +12,8 @@ import java.util.Map;
  */
 public final class ZeroPadding2D extends Layer {
   private final int[][] padding;
+  /** Keras's data_format: channels_first inputs are (batch, channels, rows, cols). */
+  private final boolean channelsFirst;
 
   public ZeroPadding2D(int... padding) {
     this(builder().padding(padding));
@@ -35,19 +37,24 @@ public final class ZeroPadding2D extends Layer {
         throw new IllegalArgumentException("Layer \"" + name() + "\": padding must be non-negative, got " + java.util.Arrays.toString(p));
       }
     }
+    channelsFirst = DataFormat.channelsFirst(name(), b.dataFormat);
     inputSpec = InputSpec.ndim(4);
   }
 
   @Override
   public Tensor call(Tensor inputs, boolean training) {
-    return Ops.pad(inputs, new long[][] {{0, 0}, {padding[0][0], padding[0][1]}, {padding[1][0], padding[1][1]}, {0, 0}});
+    long[] rows = {padding[0][0], padding[0][1]};
+    long[] cols = {padding[1][0], padding[1][1]};
+    long[] none = {0, 0};
+    return Ops.pad(inputs, channelsFirst ? new long[][] {none, none, rows, cols} : new long[][] {none, rows, cols, none});
   }
 
   @Override
   public long[] computeOutputShape(List<long[]> shapes, List<DType> dtypes) {
     long[] s = shapes.get(0).clone();
+    int first = channelsFirst ? 2 : 1;
     for (int i = 0; i < 2; i++) {
-      s[i + 1] = s[i + 1] < 0 ? -1 : s[i + 1] + padding[i][0] + padding[i][1];
+      s[i + first] = s[i + first] < 0 ? -1 : s[i + first] + padding[i][0] + padding[i][1];
     }
     return s;
   }
@@ -56,7 +63,7 @@ public final class ZeroPadding2D extends Layer {
   public Map<String, Object> getConfig() {
     Map<String, Object> m = super.getConfig();
     m.put("padding", List.of(List.of(padding[0][0], padding[0][1]), List.of(padding[1][0], padding[1][1])));
-    m.put("data_format", "channels_last");
+    m.put("data_format", DataFormat.name(channelsFirst));
     return m;
   }
 
@@ -82,7 +89,7 @@ public final class ZeroPadding2D extends Layer {
     } else {
       flat = Config.getInts(c, "padding", 1, new int[] {1});
     }
-    return builder().baseConfig(c).padding(flat).build();
+    return builder().baseConfig(c).padding(flat).dataFormat(DataFormat.read(c)).build();
   }
 
   public static Builder builder() {
@@ -92,6 +99,10 @@ public final class ZeroPadding2D extends Layer {
   /** Keras's argument: padding. */
   public static final class Builder extends Layer.Builder<Builder> {
     private int[] padding = {1};
+    private String dataFormat;
+
+    /** "channels_last" (default) or "channels_first". */
+    public Builder dataFormat(String dataFormat) { this.dataFormat = dataFormat; return this; }
 
     public Builder padding(int... padding) { this.padding = padding.length == 0 ? new int[] {1} : padding.clone(); return this; }
 

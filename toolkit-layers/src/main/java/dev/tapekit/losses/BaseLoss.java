@@ -1,5 +1,7 @@
 package dev.tapekit.losses;
 
+import dev.tapekit.core.DType;
+import dev.tapekit.core.Ops;
 import dev.tapekit.core.Tensor;
 import dev.tapekit.core.TensorLike;
 import java.util.LinkedHashMap;
@@ -44,19 +46,31 @@ public abstract class BaseLoss implements Loss {
   }
 
   @Override
-  public final Tensor call(TensorLike yTrueIn, TensorLike yPredIn, TensorLike sampleWeightIn) {
-    if (yTrueIn == null) {
+  public final Tensor call(TensorLike yTrue, TensorLike yPred, TensorLike sampleWeight) {
+    if (yTrue == null) {
       throw new IllegalArgumentException(name + ": y_true is null");
     }
-    Tensor yTrue = yTrueIn.read();
-    Tensor yPred = yPredIn == null ? null : yPredIn.read();
-    Tensor sampleWeight = sampleWeightIn == null ? null : sampleWeightIn.read();
+    return call(yTrue.read(), yPred == null ? null : yPred.read(), sampleWeight == null ? null : sampleWeight.read(),
+        null);
+  }
+
+  /** As Keras's {@code Loss.__call__}: the prediction's mask and the loss's own mask combine with "and". */
+  @Override
+  public final Tensor call(Tensor yTrue, Tensor yPred, Tensor sampleWeight, Tensor predictionMask) {
+    if (yTrue == null) {
+      throw new IllegalArgumentException(name + ": y_true is null");
+    }
     LossSupport.requirePrediction(name, yPred, 0);
     Tensor labels = keepsLabelDType() ? yTrue : LossSupport.castLike(yTrue, yPred);
     // Keras's LossFunctionWrapper matches ranks first: labels [batch] against predictions [batch, 1]
     Tensor[] p = LossSupport.sameRank(labels, yPred);
     Tensor values = compute(p[0], p[1]);
     Tensor mask = lossMask(p[0], p[1]);
+    if (predictionMask != null) {
+      Tensor pm = predictionMask.dtype() == DType.BOOL ? predictionMask
+          : Ops.notEqual(predictionMask, Tensor.scalar(0.0, predictionMask.dtype()));
+      mask = mask == null ? pm : Ops.logicalAnd(mask, pm);
+    }
     Tensor weights = mask == null ? sampleWeight : LossSupport.applyMask(sampleWeight, mask, values.dtype(), reduction);
     return LossSupport.reduceWeighted(name, values, weights, reduction);
   }

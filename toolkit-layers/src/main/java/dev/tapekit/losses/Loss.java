@@ -25,6 +25,18 @@ public interface Loss {
    */
   Tensor call(TensorLike yTrue, TensorLike yPred, TensorLike sampleWeight);
 
+  /**
+   * The reduced loss where {@code mask} (the prediction's Keras mask, bool, may be null) marks the
+   * positions that count: Keras 3 merges it into the sample weights with {@code apply_mask}, so masked
+   * positions add nothing and sum_over_batch_size averages over the unmasked ones only.
+   */
+  default Tensor call(Tensor yTrue, Tensor yPred, Tensor sampleWeight, Tensor mask) {
+    if (mask == null) {
+      return call(yTrue, yPred, sampleWeight);
+    }
+    return call(yTrue, yPred, LossSupport.applyMask(sampleWeight, mask, yPred.dtype(), Reduction.SUM_OVER_BATCH_SIZE));
+  }
+
   /** Keras's name of this loss instance, e.g. {@code "sparse_categorical_crossentropy"}. */
   String name();
 

@@ -10,6 +10,7 @@ import dev.tapekit.io.ModelFormats;
 import dev.tapekit.layers.Input;
 import dev.tapekit.layers.KerasTensor;
 import dev.tapekit.layers.Layer;
+import dev.tapekit.layers.Masked;
 import dev.tapekit.losses.Loss;
 import dev.tapekit.metrics.Metric;
 import java.nio.file.Path;
@@ -146,31 +147,37 @@ public class Model extends Layer {
 
   @Override
   public Tensor call(List<Tensor> xs, boolean training) {
+    return applyMasked(xs, java.util.Collections.nCopies(xs.size(), null), training).output();
+  }
+
+  /** Runs the graph carrying each tensor's mask, as Keras's functional call propagates {@code _keras_mask}. */
+  @Override
+  public Masked applyMasked(List<Tensor> xs, List<Tensor> inputMasks, boolean training) {
     if (xs.size() != inputs.size()) {
       throw new IllegalArgumentException("Model \"" + name() + "\" expects " + inputs.size()
           + " input(s), but it received " + xs.size() + " input tensors");
     }
-    IdentityHashMap<KerasTensor, Tensor> values = new IdentityHashMap<>();
+    IdentityHashMap<KerasTensor, Masked> values = new IdentityHashMap<>();
     for (int i = 0; i < xs.size(); i++) {
       KerasTensor in = inputs.get(i);
       checkInputShape(in, xs.get(i), i);
-      values.put(in, xs.get(i));
+      values.put(in, new Masked(xs.get(i), inputMasks.get(i)));
     }
     for (KerasTensor k : order) {
-      List<KerasTensor> kin = k.inputs();
-      Tensor y;
-      if (kin.size() == 1) {
-        y = k.layer().apply(values.get(kin.get(0)), training);
-      } else {
-        List<Tensor> args = new ArrayList<>(kin.size());
-        for (KerasTensor a : kin) {
-          args.add(values.get(a));
-        }
-        y = k.layer().apply(args, training);
+      List<Tensor> args = new ArrayList<>(k.inputs().size());
+      List<Tensor> masks = new ArrayList<>(k.inputs().size());
+      for (KerasTensor a : k.inputs()) {
+        args.add(values.get(a).output());
+        masks.add(values.get(a).mask());
       }
-      values.put(k, y);
+      values.put(k, k.layer().applyMasked(args, masks, training));
     }
     return values.get(outputs.get(0));
+  }
+
+  @Override
+  public boolean supportsMasking() {
+    return true;
   }
 
   private void checkInputShape(KerasTensor in, Tensor x, int index) {

@@ -4,6 +4,7 @@ import dev.tapekit.core.Tensor;
 import dev.tapekit.layers.Input;
 import dev.tapekit.layers.KerasTensor;
 import dev.tapekit.layers.Layer;
+import dev.tapekit.layers.Masked;
 import dev.tapekit.layers.ModelSizeLimit;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -157,14 +158,24 @@ public class Sequential extends Model {
 
   @Override
   public Tensor call(Tensor x, boolean training) {
+    return applyMasked(List.of(x), java.util.Collections.singletonList(null), training).output();
+  }
+
+  /** Runs the stack, passing each layer's output mask to the next (Keras's {@code _keras_mask}). */
+  @Override
+  public Masked applyMasked(List<Tensor> xs, List<Tensor> masks, boolean training) {
+    if (xs.size() != 1) {
+      throw new IllegalArgumentException("Sequential model \"" + name() + "\" takes one input, got " + xs.size());
+    }
     if (stack.isEmpty()) {
       throw new IllegalStateException("Sequential model \"" + name() + "\" has no layers");
     }
+    Tensor x = xs.get(0);
     buildFor(x.shape());
     checkInput(x.shape());
-    Tensor y = x;
+    Masked y = new Masked(x, masks.get(0));
     for (int i = 0, n = stack.size(); i < n; i++) {
-      y = stack.get(i).apply(y, training);
+      y = stack.get(i).applyMasked(List.of(y.output()), java.util.Collections.singletonList(y.mask()), training);
     }
     return y;
   }

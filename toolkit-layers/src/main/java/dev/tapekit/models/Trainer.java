@@ -12,6 +12,7 @@ import dev.tapekit.core.Tensor;
 import dev.tapekit.core.TensorScope;
 import dev.tapekit.core.Variable;
 import dev.tapekit.core.backend.Denormals;
+import dev.tapekit.layers.Masked;
 import dev.tapekit.layers.RandomSeeds;
 import dev.tapekit.losses.Loss;
 import dev.tapekit.losses.Losses;
@@ -98,7 +99,7 @@ final class Trainer {
       List<Tensor> grads;
       try (TensorScope forward = TensorScope.open()) {
         try (GradientTape tape = new GradientTape()) {
-          Tensor yPred = model.call(x, true);
+          Masked yPred = forward(x, true);
           Tensor total = totalLoss(y, yPred, sw);
           grads = tape.gradient(total, vars);
           track(total, x.shape()[0], y, yPred);
@@ -116,25 +117,36 @@ final class Trainer {
     }
   }
 
-  private Tensor totalLoss(Tensor y, Tensor yPred, Tensor sw) {
-    Tensor total = loss.call(y, yPred, sw);
+  /** The model's output with its Keras mask, which the loss and metrics apply. */
+  private Masked forward(Tensor x, boolean training) {
+    return model.applyMasked(List.of(x), java.util.Collections.singletonList(null), training);
+  }
+
+  private Tensor totalLoss(Tensor y, Masked yPred, Tensor sw) {
+    Tensor total = loss.call(y, yPred.output(), sw, yPred.mask());
     for (Tensor r : model.losses()) {
       total = Ops.add(total, Ops.cast(r, total.dtype()));
     }
     return total;
   }
 
-  private void track(Tensor total, long batch, Tensor y, Tensor yPred) {
+  private void track(Tensor total, long batch, Tensor y, Masked yPred) {
     lossTotal += total.doubleValue() * batch;
     lossCount += batch;
+    // masked positions do not count: the mask is the metrics' sample weight (see docs/layers-and-models.md)
+    Tensor maskWeights = yPred.maskWeights();
     for (Metric m : metrics) {
-      m.updateState(y, yPred);
+      if (maskWeights == null) {
+        m.updateState(y, yPred.output());
+      } else {
+        m.updateState(y, yPred.output(), maskWeights);
+      }
     }
   }
 
   void testStep(Tensor x, Tensor y, Tensor sw) {
     try (Denormals.Scope flush = Denormals.flush(); TensorScope scope = TensorScope.open()) {
-      Tensor yPred = model.call(x, false);
+      Masked yPred = forward(x, false);
       track(totalLoss(y, yPred, sw), x.shape()[0], y, yPred);
     }
   }

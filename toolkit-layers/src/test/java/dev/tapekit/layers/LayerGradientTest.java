@@ -171,4 +171,47 @@ class LayerGradientTest {
     check(Add.builder().dtype("float64").build(), true, rand(21, 2, 3), rand(22, 2, 3));
     check(Concatenate.builder().dtype("float64").build(), true, rand(23, 2, 3), rand(24, 2, 2));
   }
+
+  /** Calls the wrapped layer with a fixed mask, so {@link #check} covers masked steps in weight gradients too. */
+  private static final class WithMask extends Wrapper {
+    private final Layer inner;
+    private final Tensor mask;
+
+    WithMask(Layer inner, Tensor mask) {
+      super(null, true, inner.dtype(), null);
+      this.inner = inner;
+      this.mask = mask;
+    }
+
+    @Override
+    protected List<Layer> innerLayers() {
+      return List.of(inner);
+    }
+
+    @Override
+    public Tensor call(Tensor inputs, boolean training) {
+      return inner.apply(inputs, training, mask);
+    }
+  }
+
+  @Test
+  void kerasOptionsAndWrappers() {
+    Tensor mask = Tensor.of(new boolean[] {true, false, true, true, true, true, true, false}, 2, 4);
+    check(new WithMask(LSTM.builder().units(2).returnSequences(true).dtype("float64").build(), mask), true, rand(30, 2, 4, 3));
+    check(new WithMask(GRU.builder().units(2).resetAfter(false).goBackwards(true).dtype("float64").build(), mask), true,
+        rand(31, 2, 4, 3));
+    check(new WithMask(SimpleRNN.builder().units(2).returnSequences(true).zeroOutputForMask(true).dtype("float64")
+        .build(), mask), true, rand(32, 2, 4, 3));
+    check(new WithMask(new Bidirectional(GRU.builder().units(2).returnSequences(true).dtype("float64").build()), mask), true,
+        rand(33, 2, 4, 3));
+    check(new TimeDistributed(Dense.builder().units(2).activation("tanh").dtype("float64").build()), true, rand(34, 2, 3, 4));
+    check(LayerNormalization.builder().rmsScaling(true).dtype("float64").build(), true, rand(35, 3, 4));
+    check(Masking.builder().maskValue(0.5).dtype("float64").build(), true, rand(36, 2, 3, 2));
+    check(Conv2D.builder().filters(2).kernelSize(2).dataFormat("channels_first").dtype("float64").build(), true,
+        rand(37, 2, 3, 4, 4));
+    check(Conv1D.builder().filters(2).kernelSize(2).padding("causal").dilationRate(2).dataFormat("channels_first")
+        .dtype("float64").build(), true, rand(38, 2, 3, 6));
+    check(MaxPooling1D.builder().dataFormat("channels_first").dtype("float64").build(), true, rand(39, 2, 3, 6));
+    check(new WithMask(GlobalPooling1D.average().dtype("float64").build(), mask), true, rand(40, 2, 4, 3));
+  }
 }

@@ -7,6 +7,7 @@ import dev.tapekit.core.GradientTape;
 import dev.tapekit.core.Ops;
 import dev.tapekit.core.Tensor;
 import dev.tapekit.core.Variable;
+import dev.tapekit.layers.Masked;
 import dev.tapekit.layers.BatchNormalization;
 import dev.tapekit.layers.Dropout;
 import dev.tapekit.layers.Layer;
@@ -36,7 +37,7 @@ final class MirroredFit {
   }
 
   /** One replica's result: its scaled loss, predictions and gradients. */
-  private record Out(Tensor loss, Tensor yPred, List<Tensor> grads) {}
+  private record Out(Tensor loss, Masked yPred, List<Tensor> grads) {}
 
   History fit(Tensor x, Tensor y, int epochs, int batchSize, Long seed, List<Callback> callbacks) {
     if (model == null || !model.compiled()) {
@@ -110,8 +111,9 @@ final class MirroredFit {
     boolean sums = loss instanceof BaseLoss bl && bl.reduction() == Reduction.SUM;
     PerReplica<Out> outs = strategy.run(x, y, (ctx, xs, ys) -> {
       try (GradientTape tape = new GradientTape()) {
-        Tensor yPred = model.call(xs, true);
-        Tensor l = loss.call(ys, yPred, null);
+        // the replica's loss over its unmasked positions, as Keras under a distribution strategy
+        Masked yPred = model.applyMasked(List.of(xs), java.util.Collections.singletonList(null), true);
+        Tensor l = loss.call(ys, yPred.output(), null, yPred.mask());
         Tensor total = sums ? l : ctx.scaleMeanLoss(l);
         for (Tensor r : model.losses()) {
           total = Ops.add(total, ctx.scaleRegularizationLoss(Ops.cast(r, total.dtype())));
@@ -136,7 +138,12 @@ final class MirroredFit {
     long[] b = Shards.bounds(rows, outs.size());
     for (int r = 0; r < outs.size(); r++) {
       for (Metric m : model.metrics()) {
-        m.updateState(Shards.rows(y, b[r], b[r + 1]), outs.values().get(r).yPred());
+        Masked yPred = outs.values().get(r).yPred();
+        if (yPred.mask() == null) {
+          m.updateState(Shards.rows(y, b[r], b[r + 1]), yPred.output());
+        } else {
+          m.updateState(Shards.rows(y, b[r], b[r + 1]), yPred.output(), yPred.maskWeights());
+        }
       }
     }
   }

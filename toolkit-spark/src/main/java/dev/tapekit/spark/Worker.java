@@ -4,6 +4,7 @@ import dev.tapekit.core.GradientTape;
 import dev.tapekit.core.Ops;
 import dev.tapekit.core.Tensor;
 import dev.tapekit.core.Variable;
+import dev.tapekit.layers.Masked;
 import dev.tapekit.layers.RandomSeeds;
 import dev.tapekit.losses.BaseLoss;
 import dev.tapekit.losses.Reduction;
@@ -100,7 +101,8 @@ final class Worker {
     Tensor total;
     List<Tensor> grads;
     try (GradientTape tape = new GradientTape()) {
-      Tensor l = model.loss().call(xy[1], model.call(xy[0], true), null);
+      Masked yPred = model.applyMasked(List.of(xy[0]), java.util.Collections.singletonList(null), true);
+      Tensor l = model.loss().call(xy[1], yPred.output(), null, yPred.mask());
       // TensorFlow's scaling: this partition's share of the global-batch mean, penalties split evenly
       total = sums ? l : Ops.multiply(l, (double) rows.length / in.stepRows());
       for (Tensor r : model.losses()) {

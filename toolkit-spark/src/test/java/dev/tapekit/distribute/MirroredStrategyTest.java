@@ -188,4 +188,39 @@ class MirroredStrategyTest {
           .contains("batchSize=0"));
     }
   }
+
+  static Sequential maskedRegression() {
+    RandomSeeds.setRandomSeed(11);
+    Sequential m = new Sequential(new Input(4, 1), new dev.tapekit.layers.Masking(0.0), new Dense(1));
+    m.compile(new SGD(0.05), "mse", List.of("mae"));
+    return m;
+  }
+
+  @Test
+  void masksCountPerReplicaAsInSingleReplicaFit() {
+    // every sample has 3 valid steps and a padded last one whose target is far off: it must not count
+    int n = 16;
+    float[] x = new float[n * 4];
+    float[] y = new float[n * 4];
+    for (int i = 0; i < n * 4; i++) {
+      boolean pad = i % 4 == 3;
+      x[i] = pad ? 0 : 0.1f + (i % 7) / 10f;
+      y[i] = pad ? 100 : 2 * x[i] - 0.5f;
+    }
+    Tensor xs = Tensor.of(x, n, 4, 1);
+    Tensor ys = Tensor.of(y, n, 4, 1);
+    Sequential single = maskedRegression();
+    Sequential mirrored = maskedRegression();
+    History hs = single.fit(xs, ys, FitOptions.builder().epochs(3).batchSize(8).shuffle(false).verbose(0).build());
+    History hm;
+    try (MirroredStrategy s = new MirroredStrategy(2)) {
+      hm = s.fit(mirrored, xs, ys, 3, 8);
+    }
+    assertTrue(maxDiff(single.weights(), mirrored.weights()) < 1e-5, "diff " + maxDiff(single.weights(), mirrored.weights()));
+    for (int e = 0; e < 3; e++) {
+      assertEquals(hs.get("loss").get(e), hm.get("loss").get(e), 1e-5);
+      assertEquals(hs.get("mae").get(e), hm.get("mae").get(e), 1e-5);
+    }
+    assertTrue(hs.get("loss").get(0) < 10, "padded targets must not count: " + hs.get("loss"));
+  }
 }
