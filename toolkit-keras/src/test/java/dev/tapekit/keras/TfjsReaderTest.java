@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tapekit.core.Tensor;
@@ -60,21 +59,9 @@ class TfjsReaderTest {
   @ParameterizedTest
   @ValueSource(strings = {"mlp", "cnn", "lstm", "gru", "embedding", "functional"})
   void reproducesTensorFlowJsPredictions(String name) throws IOException {
-    if (name.equals("gru")) {
-      assumeTrue(KerasFixtures.gruResetAfterFalse(), "GRU(reset_after=False), TensorFlow.js's GRU, comes with branch "
-          + "rnn-masks");
-    }
     Model m = Models.load(fixture(name).resolve("model.json"));
     Map<String, Object> io = io(name);
     assertClose(tensor(io, "prediction"), m.predict(tensor(io, "input")), name);
-  }
-
-  @Test
-  void gruOfTensorFlowJsIsRefusedUntilResetAfterFalseLands() {
-    assumeTrue(!KerasFixtures.gruResetAfterFalse(), "GRU(reset_after=False) is supported: the model loads");
-    Path p = fixture("gru").resolve("model.json");
-    String msg = message(p);
-    assertTrue(msg.startsWith(p.toString()) && msg.contains("reset_after"), msg);
   }
 
   @Test
