@@ -67,11 +67,11 @@ final class KerasV3Files {
     try (ZipFile zip = open(path)) {
       Map<String, Object> config = json(zip, CONFIG, path);
       Model model = build(config, path);
-      readWeights(zip, model, path);
       Object cc = config.get("compile_config");
       if (cc != null) {
         KerasCompile.compile(model, cc, path + ": config.json: compile_config");
       }
+      readWeights(zip, model, path);
       return model;
     } catch (IOException e) {
       throw new UncheckedIOException("Could not load a Keras model from " + path + ": " + e.getMessage(), e);
@@ -96,6 +96,7 @@ final class KerasV3Files {
 
   private static Model build(Map<String, Object> config, Path path) {
     ModelConfigs.init();
+    KerasV3Options.check(config, path + ": config.json");
     Layer layer;
     try {
       layer = Layers.deserialize(config);

@@ -40,6 +40,14 @@ final class KerasV3Weights {
           vars.putDataset(Integer.toString(i), HdfArrays.of(e.vars().get(i).peek()));
         }
       }
+      List<Object> opt = KerasV3Optimizer.values(model);
+      if (opt != null) {
+        WritableGroup vars = group(h5, groups, "optimizer/vars");
+        vars.putAttribute("name", String.valueOf(model.optimizer().getConfig().get("name")));
+        for (int i = 0; i < opt.size(); i++) {
+          vars.putDataset(Integer.toString(i), opt.get(i));
+        }
+      }
     }
   }
 
@@ -74,7 +82,8 @@ final class KerasV3Weights {
   /**
    * Reads every weight of {@code model} from {@code h5} (Keras 3's layout) and assigns them all once all were read:
    * a layer whose {@code vars} group holds a different number of variables, or a dataset of another shape, fails
-   * naming the file, the layer and the dataset, and leaves the model as it was.
+   * naming the file, the layer and the dataset, and leaves the model as it was. A compiled model's optimizer state
+   * is restored too when the file has it in the layout tapekit knows.
    */
   static void read(Model model, H5File h5) {
     List<Variable> targets = new ArrayList<>();
@@ -103,6 +112,7 @@ final class KerasV3Weights {
     for (int i = 0; i < targets.size(); i++) {
       targets.get(i).assign(values.get(i));
     }
+    KerasV3Optimizer.restore(model, h5);
   }
 
   /** Whether {@code h5} has Keras 3's layout (a root {@code vars} or {@code layers} group, no legacy attributes). */
