@@ -17,9 +17,9 @@ import java.util.Map;
  * {@code config.json} as Keras 3's {@code serialize_keras_object(model)} writes it: every object as
  * {@code {module, class_name, config, registered_name}}, layers with a {@code build_config} of their input shape,
  * each layer's {@code dtype} as a {@code DTypePolicy} object, a Sequential model's InputLayer as its first layer,
- * and the model's {@code compile_config}. Only keys that every Keras 3 release accepts are written (Keras rebuilds a
- * layer with {@code cls(**config)}, which refuses unknown keys; newer ones such as {@code quantization_config} are
- * left to their defaults).
+ * and the model's {@code compile_config}. Only keys that Keras 3.4 (the first to write DTypePolicy objects) and every
+ * later release accept are written (Keras rebuilds a layer with {@code cls(**config)}, which refuses unknown keys;
+ * newer ones such as {@code quantization_config} are left to their defaults).
  */
 final class KerasV3Config {
   private KerasV3Config() {}

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 class KerasV3LayoutTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   /**
-   * The arguments each Keras 3 layer's constructor takes (its get_config keys, Keras 3.0 to 3.16): Keras rebuilds a
+   * The arguments each Keras 3 layer's constructor takes (its get_config keys, Keras 3.4 to 3.16): Keras rebuilds a
    * layer with {@code cls(**config)}, so any other key fails the load with "Unrecognized keyword arguments".
    */
   private static final Set<String> BASE = Set.of("name", "trainable", "dtype", "activity_regularizer");
