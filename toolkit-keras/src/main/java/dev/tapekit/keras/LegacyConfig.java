@@ -94,12 +94,25 @@ final class LegacyConfig {
   static Map<String, Object> training(Model model) {
     Map<String, Object> k3 = KerasV3Config.compileConfig(model);
     Map<String, Object> t = new LinkedHashMap<>();
-    t.put("loss", k3.get("loss"));
+    t.put("loss", lossName(model.loss(), k3.get("loss")));
     t.put("metrics", k3.get("metrics"));
     t.put("weighted_metrics", null);
     t.put("loss_weights", null);
     t.put("optimizer_config", k3.get("optimizer"));
     return strip(t);
+  }
+
+  /**
+   * A loss with its name's default arguments as that name ({@code "sparse_categorical_crossentropy"}), as tf.keras 2
+   * wrote a loss compiled by name; any other as its serialized object.
+   */
+  private static Object lossName(dev.tapekit.losses.Loss loss, Object serialized) {
+    String name = KerasV3Layout.snakeCase(loss.getClass().getSimpleName());
+    try {
+      return dev.tapekit.losses.Losses.get(name).getConfig().equals(loss.getConfig()) ? name : serialized;
+    } catch (IllegalArgumentException e) {
+      return serialized;
+    }
   }
 
   /** Keras 3's serialized objects without {@code module} and {@code registered_name}, as Keras 2 wrote them. */

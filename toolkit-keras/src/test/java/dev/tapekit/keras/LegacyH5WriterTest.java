@@ -115,8 +115,23 @@ class LegacyH5WriterTest {
       Map<?, ?> opt = (Map<?, ?>) t.get("optimizer_config");
       assertEquals("Adam", opt.get("class_name"));
       assertEquals(0.001, ((Number) ((Map<?, ?>) opt.get("config")).get("learning_rate")).doubleValue(), 1e-12);
-      assertEquals("SparseCategoricalCrossentropy", ((Map<?, ?>) t.get("loss")).get("class_name"));
+      // a loss with its name's defaults is written by name, as tf.keras 2 wrote a loss compiled by name
+      assertEquals("sparse_categorical_crossentropy", t.get("loss"));
       assertEquals(List.of("accuracy"), t.get("metrics"));
+    }
+  }
+
+  @Test
+  void aLossWithOtherArgumentsIsWrittenAsItsObject() throws Exception {
+    Sequential m = new Sequential(new Input(3), new Dense(2));
+    m.compile(new dev.tapekit.optimizers.Adam(), new dev.tapekit.losses.SparseCategoricalCrossentropy(true));
+    Path p = dir.resolve("logits.h5");
+    m.save(p);
+    try (H5File h5 = H5File.open(p)) {
+      Map<?, ?> loss = (Map<?, ?>) JSON.readValue(h5.stringAttribute("/", "training_config"), Map.class).get("loss");
+      assertEquals("SparseCategoricalCrossentropy", loss.get("class_name"));
+      assertEquals(true, ((Map<?, ?>) loss.get("config")).get("from_logits"));
+      assertFalse(loss.containsKey("module"));
     }
   }
 
