@@ -16,6 +16,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "tapekit", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "Train, evaluate and run Keras-style neural networks from YAML/JSON config files.",
     subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, SummaryCommand.class,
+        ConvertCommand.class,
         AutoComplete.GenerateCompletion.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "1:failure while running", "2:bad usage or config"})

@@ -258,7 +258,7 @@ class TrainErrorsTest {
     assertTrue(train(base.replace("output: {dir:", "output: {directory: x, dir:")).err().startsWith(
         "error: output.directory: unknown key; valid keys: dir"));
     assertTrue(train(base.replace("model:\n", "model:\n  nam: m\n")).err().startsWith(
-        "error: model.nam: unknown key (did you mean 'name'?); valid keys: keras_json, layers, name"));
+        "error: model.nam: unknown key (did you mean 'name'?); valid keys: file, keras_json, layers, name"));
     assertTrue(train(base.replace("{class_name: Flatten, config:", "{class_name: Flatten, cofig: {}, config:")).err()
         .startsWith("error: model.layers[0].cofig: unknown key (did you mean 'config'?)"));
     String init = LAYERS.replace("activation: relu}", "activation: relu, kernel_initializer: INIT}");

@@ -396,45 +396,10 @@ public final class ModelFiles {
     return (Map<String, Object>) v;
   }
 
-  /**
-   * The bytes of an entry, at most {@code cap}: an entry whose recorded size is larger is refused unread, and
-   * one that inflates past the cap (its recorded size may lie) is refused at the cap.
-   */
+  /** The bytes of an entry, at most {@code cap} (see {@link ZipEntries#read}). */
   private static byte[] entry(ZipFile zip, String name, Path path, long cap) throws IOException {
-    ZipEntry e = zip.getEntry(name);
-    if (e == null) {
-      throw new IllegalArgumentException(path + ": model file is missing " + Problems.show(name)
-          + " (truncated or corrupt)");
-    }
-    long limit = Math.min(cap, Integer.MAX_VALUE - 8);
-    if (e.getSize() > limit) {
-      throw tooLarge(path, name, "holds " + e.getSize() + " bytes, more", limit);
-    }
-    try (var in = zip.getInputStream(e)) {
-      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream((int) Math.min(Math.max(e.getSize(), 0),
-          1 << 20));
-      byte[] buf = new byte[1 << 16];
-      long total = 0;
-      int n;
-      while ((n = in.read(buf)) > 0) {
-        total += n;
-        if (total > limit) {
-          throw tooLarge(path, name, "inflates to more", limit);
-        }
-        out.write(buf, 0, n);
-      }
-      return out.toByteArray();
-    } catch (ZipException ex) {
-      throw new IllegalArgumentException(path + ": entry " + name + " is corrupt: " + message(ex), ex);
-    } catch (java.io.EOFException ex) {
-      throw new IllegalArgumentException(path + ": entry " + name + " is truncated", ex);
-    }
-  }
-
-  private static IllegalArgumentException tooLarge(Path path, String name, String size, long limit) {
-    return new IllegalArgumentException(path + ": entry " + name + " " + size + " than the " + limit + " bytes it may "
-        + "hold (" + (name.endsWith(".json") ? "the cap on JSON entries" : "what the model's weight needs, with a header")
-        + ")");
+    return ZipEntries.read(zip, name, path, cap, name.endsWith(".json") ? "the cap on JSON entries"
+        : "what the model's weight needs, with a header");
   }
 
   /** Typed reads of parsed JSON, with errors naming the entry and the field. */

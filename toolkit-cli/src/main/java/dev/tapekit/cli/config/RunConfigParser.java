@@ -45,7 +45,17 @@ public final class RunConfigParser {
     if (n.isText()) {
       return kerasJson(n, Path.of(n.string()));
     }
-    n.onlyKeys("name", "layers", "keras_json");
+    n.onlyKeys("name", "layers", "keras_json", "file");
+    if (n.has("file")) {
+      for (String other : new String[] {"layers", "keras_json", "name"}) {
+        if (n.has(other)) {
+          throw n.get(other).fail("give either model.file (a saved model to train further) or model." + other
+              + ", not both");
+        }
+      }
+      // checked when the run loads it: a run-config.json next to a trained model keeps naming it
+      return new ModelSpec(null, List.of(), null, n.get("file").file(null));
+    }
     if (n.has("keras_json")) {
       if (n.has("layers")) {
         throw n.get("layers").fail("give either model.layers or model.keras_json, not both");
@@ -55,7 +65,7 @@ public final class RunConfigParser {
     List<NamedSpec> layers = new ArrayList<>();
     ConfigNode list = n.get("layers");
     if (list.isMissing()) {
-      throw list.fail("is required (a list of {class_name, config} entries), or give model.keras_json");
+      throw list.fail("is required (a list of {class_name, config} entries), or give model.keras_json or model.file");
     }
     for (ConfigNode e : list.elements()) {
       layers.add(NamedSpec.parse(e));

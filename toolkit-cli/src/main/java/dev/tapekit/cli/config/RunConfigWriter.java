@@ -17,8 +17,12 @@ public final class RunConfigWriter {
   public static Map<String, Object> toMap(RunConfig c) {
     Map<String, Object> root = new LinkedHashMap<>();
     Map<String, Object> model = new LinkedHashMap<>();
-    model.put("name", c.model().name());
-    model.put("layers", entries(c.model().layers()));
+    if (c.model().file() != null) {
+      model.put("file", c.model().file().toAbsolutePath().toString());
+    } else {
+      model.put("name", c.model().name());
+      model.put("layers", entries(c.model().layers()));
+    }
     root.put("model", model);
     Map<String, Object> compile = new LinkedHashMap<>();
     compile.put("optimizer", entry(c.compile().optimizer()));

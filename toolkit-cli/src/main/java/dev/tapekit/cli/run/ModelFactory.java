@@ -6,6 +6,7 @@ import dev.tapekit.cli.config.NamedSpec;
 import dev.tapekit.cli.config.RunConfig;
 import dev.tapekit.layers.Layer;
 import dev.tapekit.layers.Layers;
+import dev.tapekit.models.Model;
 import dev.tapekit.models.Sequential;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,12 +27,20 @@ public final class ModelFactory {
 
   /** The summary table of a config's model (built from its first layer's input_shape). */
   public static String summary(RunConfig cfg) {
+    if (cfg.model().file() != null) {
+      return load(cfg.model()).summaryString();
+    }
     Sequential model = build(cfg.model(), null);
     if (!model.built()) {
       throw new ConfigException(cfg.model().layers().get(0).configPath("input_shape"),
           "is needed to summarize the model without data (e.g. input_shape: [28, 28])");
     }
     return model.summaryString();
+  }
+
+  /** The saved model of {@code model: {file: ...}}; a missing or unreadable file is a problem at model.file. */
+  public static Model load(ModelSpec spec) {
+    return Saved.model(spec.file(), "model.file");
   }
 
   /**

@@ -23,21 +23,30 @@ public record Saved(Model model, RunConfig runConfig) {
 
   /** Loads a model file; a missing or unreadable file is a usage error naming {@code --model}. */
   public static Saved load(Path file) {
-    if (!Files.isRegularFile(file)) {
-      throw new ConfigException("--model", "no such file: " + file);
-    }
-    Model model;
-    try {
-      model = Models.load(file);
-    } catch (RuntimeException e) {
-      throw new ConfigException("--model", DataLoader.unreadable(file, e).replaceFirst("^cannot read ", "cannot load "), e);
-    }
+    return load(file, "--model");
+  }
+
+  /** Loads a model file given as {@code option} (for messages), with the run config beside it if any. */
+  public static Saved load(Path file, String option) {
+    Model model = model(file, option);
     Path rc = file.toAbsolutePath().getParent().resolve(Training.RUN_CONFIG);
     RunConfig cfg = null;
     if (Files.isRegularFile(rc)) {
       cfg = RunConfigParser.parse(ConfigNode.root(ConfigFiles.read(rc)), file.toAbsolutePath().getParent());
     }
     return new Saved(model, cfg);
+  }
+
+  /** The model in {@code file} (any format read); a missing or unreadable file is a usage error at {@code option}. */
+  public static Model model(Path file, String option) {
+    if (!Files.isRegularFile(file)) {
+      throw new ConfigException(option, "no such file: " + file);
+    }
+    try {
+      return Models.load(file);
+    } catch (RuntimeException e) {
+      throw new ConfigException(option, DataLoader.unreadable(file, e).replaceFirst("^cannot read ", "cannot load "), e);
+    }
   }
 
   /** The model's summary table. */

@@ -15,6 +15,7 @@ import dev.tapekit.cli.report.HistoryPlot;
 import dev.tapekit.core.Shapes;
 import dev.tapekit.layers.RandomSeeds;
 import dev.tapekit.models.FitOptions;
+import dev.tapekit.models.Model;
 import dev.tapekit.models.Sequential;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -46,10 +47,13 @@ public final class Training {
     // everything that can be checked without data first: loading a dataset takes a while
     Compiler.Compiled compiled = Compiler.prepare(cfg.compile());
     List<Callback> callbacks = CallbackFactory.build(cfg.fit().callbacks(), dir);
-    Sequential model = ModelFactory.build(cfg.model(), null);
+    boolean fromFile = cfg.model().file() != null;
+    Model model = fromFile ? ModelFactory.load(cfg.model()) : ModelFactory.build(cfg.model(), null);
     DataLoader.Loaded data = DataLoader.load(cfg.data());
     long[] example = DataLoader.exampleShape(data.train().x());
-    ModelFactory.buildFor(model, cfg.model(), example);
+    if (model instanceof Sequential s && !fromFile) {
+      ModelFactory.buildFor(s, cfg.model(), example);
+    }
     checkInputShape(cfg, model, example);
     compiled.applyTo(model);
     out.printf("Training %s on %d examples%s for %d epoch%s (batch size %d)%n", model.name(), data.train().size(),
@@ -130,18 +134,19 @@ public final class Training {
         "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot") : null;
   }
 
-  private static void checkInputShape(RunConfig cfg, Sequential model, long[] example) {
-    if (model.inputLayer() == null) {
+  private static void checkInputShape(RunConfig cfg, Model model, long[] example) {
+    if (model.inputs().isEmpty()) {
       return;
     }
-    long[] declared = model.inputLayer().output().shape();
+    long[] declared = model.inputs().get(0).shape();
     long[] per = Arrays.copyOfRange(declared, 1, declared.length);
     boolean ok = per.length == example.length;
     for (int i = 0; ok && i < per.length; i++) {
       ok = per[i] < 0 || per[i] == example[i];
     }
     if (!ok) {
-      throw new ConfigException(cfg.model().layers().get(0).configPath("input_shape"), "the model expects examples "
+      throw new ConfigException(cfg.model().file() != null ? "model.file"
+          : cfg.model().layers().get(0).configPath("input_shape"), "the model expects examples "
           + "of shape " + Shapes.str(per) + " but the training data has examples of shape " + Shapes.str(example));
     }
   }
