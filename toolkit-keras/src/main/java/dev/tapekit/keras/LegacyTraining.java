@@ -29,9 +29,11 @@ final class LegacyTraining {
   private static void compileChecked(Model model, Map<String, Object> tc, KerasSource src) {
     String at = src.file() + ": training_config: ";
     Optimizer optimizer = optimizer(KerasJson.map(tc.get("optimizer_config"), at + "optimizer_config"), at);
-    Object loss = single(tc.get("loss"), at + "loss", model);
-    if (!(loss instanceof String)) {
-      throw new IllegalArgumentException(at + "loss " + KerasJson.show(loss) + " is not supported (a loss name)");
+    Object loss = tc.get("loss") instanceof Map<?, ?> lm && lm.containsKey("class_name")
+        ? serializedLoss(KerasJson.map(lm, at + "loss"), at) : single(tc.get("loss"), at + "loss", model);
+    if (!(loss instanceof String || loss instanceof dev.tapekit.losses.Loss)) {
+      throw new IllegalArgumentException(at + "loss " + KerasJson.show(loss) + " is not supported (a loss name "
+          + "or a serialized loss)");
     }
     Object metrics = tc.get("metrics");
     if (metrics instanceof Map) {
@@ -86,6 +88,17 @@ final class LegacyTraining {
       return Optimizers.get((String) cls, c);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(at + "optimizer " + cls + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** A loss saved as an object ({@code {"class_name": "BinaryCrossentropy", "config": {"from_logits": true}}}). */
+  private static dev.tapekit.losses.Loss serializedLoss(Map<String, Object> serialized, String at) {
+    Object cfg = serialized.get("config");
+    try {
+      return dev.tapekit.losses.Losses.fromConfig(String.valueOf(serialized.get("class_name")),
+          cfg == null ? null : KerasJson.map(cfg, at + "loss.config"));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(at + "loss " + KerasJson.show(serialized) + ": " + e.getMessage(), e);
     }
   }
 

@@ -189,6 +189,19 @@ class LegacyH5ReaderTest {
   }
 
   @Test
+  void aLossSavedAsAnObjectCompilesWithItsArguments() {
+    // tf.keras writes a loss compiled as an object as {"class_name", "config"}: one loss, not one per output
+    Path p = new LegacyFileBuilder().version("2.15.0", "tensorflow")
+        .modelConfig(Map.of("class_name", "Sequential", "config", Map.of("name", "s", "layers", List.of(
+            layer("Activation", "name", "id", "activation", "linear", "batch_input_shape", shape(null, 1))))))
+        .trainingConfig(Map.of("optimizer_config", Map.of("class_name", "SGD", "config", Map.of("lr", 0.1)),
+            "loss", Map.of("class_name", "BinaryCrossentropy", "config", Map.of("from_logits", true))))
+        .layer("id", weights()).write(dir.resolve("logits.h5"));
+    Model m = Models.load(p);
+    assertEquals(true, m.loss().getConfig().get("from_logits"));
+  }
+
+  @Test
   void hardSigmoidIsMappedByTheFilesKerasVersion() {
     for (String version : List.of("2.2.4", "3.1.0")) {
       Path p = new LegacyFileBuilder().version(version, "tensorflow")
