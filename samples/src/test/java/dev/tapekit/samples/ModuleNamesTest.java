@@ -31,6 +31,7 @@ class ModuleNamesTest {
     assertModuleName(dev.tapekit.core.Tensor.class, "dev.tapekit.core");
     assertModuleName(dev.tapekit.optimizers.Adam.class, "dev.tapekit.optimizers");
     assertModuleName(dev.tapekit.layers.Dense.class, "dev.tapekit.layers");
+    assertModuleName(dev.tapekit.keras.KerasH5Format.class, "dev.tapekit.keras");
     assertModuleName(dev.tapekit.cli.Tapekit.class, "dev.tapekit.cli");
   }
 }

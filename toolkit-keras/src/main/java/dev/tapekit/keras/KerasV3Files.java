@@ -96,6 +96,7 @@ final class KerasV3Files {
 
   private static Model build(Map<String, Object> config, Path path) {
     ModelConfigs.init();
+    KerasLambdas.init(); // a Lambda layer fails naming itself (or uses a registered replacement)
     KerasV3Options.check(config, path + ": config.json");
     Layer layer;
     try {
