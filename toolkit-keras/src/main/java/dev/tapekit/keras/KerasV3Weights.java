@@ -18,8 +18,9 @@ import java.util.Map;
 
 /**
  * Keras 3's weights HDF5 ({@code model.weights.h5} inside a {@code .keras} zip, or a {@code *.weights.h5} file) in
- * the layout of {@link KerasV3Layout}, less the empty {@code vars} groups of objects without variables. The optimizer's variables are not written (see docs/keras-files-writing.md):
- * Keras then warns "Skipping variable loading for optimizer" and starts it afresh, as after {@code compile}.
+ * the layout of {@link KerasV3Layout}, less the empty {@code vars} groups of objects without variables, with a
+ * stepped optimizer's variables in Keras 3's order under {@code optimizer/vars} (docs/keras-files.md, "Writing
+ * Keras files": which optimizers, and why others are left out so that Keras starts them afresh).
  */
 final class KerasV3Weights {
   private KerasV3Weights() {}
