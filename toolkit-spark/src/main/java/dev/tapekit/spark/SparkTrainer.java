@@ -72,7 +72,7 @@ public final class SparkTrainer {
         .mapPartitionsWithIndex((i, it) -> List.of(Block.pack(i, it)).iterator(), true)
         .persist(StorageLevel.MEMORY_ONLY());
     try {
-      List<Integer> sizes = blocks.map(Block::rows).collect();
+      List<Integer> sizes = ExecutorErrors.translate(() -> blocks.map(Block::rows).collect(), plan);
       int largest = sizes.stream().mapToInt(Integer::intValue).max().orElse(0);
       if (largest == 0) {
         throw new IllegalArgumentException("SparkTrainer.fit: the RDD has no samples");
@@ -190,14 +190,26 @@ public final class SparkTrainer {
     Broadcast<RoundInput> bc = sc.broadcast(in);
     Plan p = plan;
     try {
-      return blocks.mapPartitionsWithIndex((Integer i, Iterator<Block> it) -> {
-        Block b = it.next();
+      return ExecutorErrors.translate(() -> blocks.mapPartitionsWithIndex((Integer i, Iterator<Block> it) -> {
+        Block b = only(it, i);
         PartitionResult r = averaging ? Worker.localSteps(p, bc.value(), i, b) : Worker.gradients(p, bc.value(), i, b);
         return List.of(r).iterator();
-      }, true).collect();
+      }, true).collect(), plan);
     } finally {
       bc.destroy();
     }
+  }
+
+  /**
+   * The partition's one cached block. The iterator is read to its end: Spark releases the cached block's read
+   * lock only then ("block locks were not released by task" otherwise, once per task).
+   */
+  private static Block only(Iterator<Block> it, int partition) {
+    Block b = it.next();
+    if (it.hasNext()) {
+      throw new IllegalStateException("partition " + partition + " holds more than one block");
+    }
+    return b;
   }
 
   /** Options of a {@link SparkTrainer}. */

@@ -22,16 +22,14 @@ final class Worker {
   private Worker() {}
 
   static Model newModel(ModelFactory factory, long seed) {
-    // RandomSeeds is global: hold its lock so concurrent tasks do not interleave their seeds.
-    synchronized (RandomSeeds.class) {
-      RandomSeeds.setRandomSeed(seed);
-      Model m = factory.create();
-      if (m == null || !m.compiled()) {
-        throw new IllegalStateException("ModelFactory must return a compiled model, got "
-            + (m == null ? "null" : "an uncompiled " + m.name()));
-      }
-      return m;
+    // RandomSeeds is per thread: tasks running at once in one executor each build from their own seed
+    RandomSeeds.setRandomSeed(seed);
+    Model m = factory.create();
+    if (m == null || !m.compiled()) {
+      throw new IllegalStateException("ModelFactory must return a compiled model, got "
+          + (m == null ? "null" : "an uncompiled " + m.name()));
     }
+    return m;
   }
 
   /** Row indices of this partition's batch at (epoch, step): a per-epoch permutation, sliced. */

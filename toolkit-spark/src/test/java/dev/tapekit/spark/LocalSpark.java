@@ -5,7 +5,8 @@ import org.apache.spark.api.java.JavaSparkContext;
 
 /**
  * One Spark context in local mode for all tests of the JVM: 2 task threads, up to 3 attempts per task,
- * loopback only, no UI. Spark stops it in its own shutdown hook.
+ * loopback only, no UI, and a task that does not release a cached block fails. Spark stops it in its own
+ * shutdown hook.
  */
 final class LocalSpark {
   private static JavaSparkContext sc;
@@ -21,6 +22,8 @@ final class LocalSpark {
           .set("spark.driver.bindAddress", "127.0.0.1")
           .set("spark.ui.enabled", "false")
           .set("spark.ui.showConsoleProgress", "false")
+          // a task that keeps a cached block's read lock fails instead of logging "block locks were not released"
+          .set("spark.storage.exceptionOnPinLeak", "true")
           .set("spark.sql.shuffle.partitions", "2")
           // the adapter test only reads a tiny table: skip code generation and adaptive planning
           .set("spark.sql.codegen.wholeStage", "false")

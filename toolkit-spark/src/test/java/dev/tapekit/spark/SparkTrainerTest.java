@@ -136,6 +136,18 @@ class SparkTrainerTest {
   }
 
   @Test
+  void tasksReleaseTheCachedBlockTheyRead() {
+    // Spark logs "N block locks were not released by task ..." for each task that leaves its cached block's
+    // iterator unfinished; with exceptionOnPinLeak (set by LocalSpark) such a task fails instead
+    assertEquals("true", sc.getConf().get("spark.storage.exceptionOnPinLeak"));
+    JavaRDD<Sample> rdd = sc.parallelize(Data.quadrants(48, 8), 2);
+    for (TrainingStrategy s : List.of(TrainingStrategy.syncGradients(), TrainingStrategy.averaging(2))) {
+      TrainingResult r = trainer(Data::adamMlp, s).build().fit(rdd, 1);
+      assertEquals(1, r.history().get("loss").size(), s.toString());
+    }
+  }
+
+  @Test
   void badOptionsGetClearErrors() {
     assertTrue(assertThrows(IllegalArgumentException.class, () -> SparkTrainer.builder(sc).build()).getMessage()
         .contains("modelFactory is required"));

@@ -27,8 +27,10 @@ import org.apache.spark.api.java.JavaSparkContext;
  * The tutorial's Fashion-MNIST classifier (Flatten, Dense(128, relu), Dense(10)) trained on Spark with
  * both strategies, and the per-step overhead against one process training with the same global batch.
  *
- * <p>Arguments: {@code [master=local[2]] [samples=6000] [partitions=2] [batchPerPartition=32] [k=4]
- * [epochs=1]}. Run with {@code mvn -pl toolkit-spark exec:exec} (see docs/distributed.md).
+ * <p>Arguments: {@code [master] [samples=6000] [partitions=2] [batchPerPartition=32] [k=4] [epochs=1]}. The
+ * master is the first argument when it is a master URL ({@code local[2]}, {@code spark://host:7077}, ...), else
+ * the one {@code spark-submit --master} set, else {@code local[2]}. Run with {@code mvn -pl toolkit-spark exec:exec}
+ * or {@code spark-submit} and the application jar (see docs/distributed.md).
  */
 public final class SparkClassifier {
   private SparkClassifier() {}
@@ -41,12 +43,15 @@ public final class SparkClassifier {
   }
 
   public static void main(String[] args) throws Exception {
-    String master = args.length > 0 ? args[0] : "local[2]";
-    int n = args.length > 1 ? Integer.parseInt(args[1]) : 6000;
-    int partitions = args.length > 2 ? Integer.parseInt(args[2]) : 2;
-    int batch = args.length > 3 ? Integer.parseInt(args[3]) : 32;
-    int k = args.length > 4 ? Integer.parseInt(args[4]) : 4;
-    int epochs = args.length > 5 ? Integer.parseInt(args[5]) : 1;
+    String master = args.length > 0 && isMaster(args[0]) ? args[0] : null;
+    if (master != null) {
+      args = java.util.Arrays.copyOfRange(args, 1, args.length);
+    }
+    int n = args.length > 0 ? Integer.parseInt(args[0]) : 6000;
+    int partitions = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+    int batch = args.length > 2 ? Integer.parseInt(args[2]) : 32;
+    int k = args.length > 3 ? Integer.parseInt(args[3]) : 4;
+    int epochs = args.length > 4 ? Integer.parseInt(args[4]) : 1;
 
     TrainTest data = Datasets.load("fashion_mnist");
     Dataset train = data.train().take(n);
@@ -62,13 +67,8 @@ public final class SparkClassifier {
       samples.add(Sample.of(f, (float) yv[i]));
     }
 
-    SparkConf conf = new SparkConf().setMaster(master).setAppName("tapekit-spark-classifier")
-        .set("spark.ui.enabled", "false");
-    if (master.startsWith("local")) {
-      conf.set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1");
-    }
+    SparkConf conf = SampleConf.of("tapekit-spark-classifier", master);
     try (JavaSparkContext sc = new JavaSparkContext(conf)) {
-      sc.setLogLevel("ERROR");
       JavaRDD<Sample> rdd = sc.parallelize(samples, partitions).cache();
       rdd.count();
       // Spark's own cost of one job with a small broadcast, one task per partition, nothing computed
@@ -97,6 +97,10 @@ public final class SparkClassifier {
     double perStep = (System.nanoTime() - t0) / 1e9 / ((double) ((n + global - 1) / global) * epochs);
     System.out.printf(Locale.ROOT, "one process, batch %d: %.1f ms per step; val_accuracy %.4f%n", global,
         1000 * perStep, single.evaluate(testX, test.y()).get("accuracy"));
+  }
+
+  private static boolean isMaster(String arg) {
+    return arg.startsWith("local") || arg.contains("://") || arg.equals("yarn");
   }
 
   private static double last(TrainingResult r, String key) {
