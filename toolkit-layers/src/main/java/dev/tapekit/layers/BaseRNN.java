@@ -407,10 +407,6 @@ public abstract class BaseRNN extends Layer {
         throw new IllegalArgumentException("Layer \"" + Config.getString(c, "name", "rnn")
             + "\": time_major=True is not supported; inputs are (batch, timesteps, features)");
       }
-      if (c.get("activity_regularizer") != null) {
-        throw new IllegalArgumentException("Layer \"" + Config.getString(c, "name", "rnn")
-            + "\": activity_regularizer is not supported, received activity_regularizer=" + Config.repr(c.get("activity_regularizer")));
-      }
     }
 
     /** Reads Keras's recurrent-layer config. */

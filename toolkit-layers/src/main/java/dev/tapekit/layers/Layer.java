@@ -488,6 +488,12 @@ public abstract class Layer {
     /** Reads name, trainable, dtype and batch_input_shape from a Keras config. */
     public B baseConfig(Map<String, Object> c) {
       name = Config.getString(c, "name", null);
+      if (c.get("activity_regularizer") != null) {
+        // Keras adds activity_regularizer(output) to the loss; tapekit has no per-call losses yet, and
+        // dropping it silently would train another model
+        throw new IllegalArgumentException("Layer \"" + (name == null ? "?" : name) + "\": activity_regularizer is "
+            + "not supported, received activity_regularizer=" + Config.repr(c.get("activity_regularizer")));
+      }
       trainable = Config.getBool(c, "trainable", true);
       Object dt = c.get("dtype");
       if (dt instanceof Map) {
