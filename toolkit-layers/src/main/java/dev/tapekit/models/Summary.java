@@ -67,7 +67,44 @@ final class Summary {
     sb.append(" Total params: ").append(fmt(trainable + non)).append(" (").append(bytes((trainable + non) * 4)).append(")\n");
     sb.append(" Trainable params: ").append(fmt(trainable)).append(" (").append(bytes(trainable * 4)).append(")\n");
     sb.append(" Non-trainable params: ").append(fmt(non)).append(" (").append(bytes(non * 4)).append(")\n");
+    long[] opt = optimizerParams(m);
+    if (opt != null) {
+      sb.append(" Optimizer params: ").append(fmt(opt[0])).append(" (").append(bytes(opt[1])).append(")\n");
+    }
     return sb.toString();
+  }
+
+  /**
+   * Keras 3's count of {@code optimizer.variables} once the optimizer is built (after its first step):
+   * {@code iterations} (int64), {@code learning_rate} (float32, unless a schedule) and every slot; with
+   * their bytes. Null when the model is not compiled, has not trained, or its optimizer hides its state.
+   */
+  private static long[] optimizerParams(Model m) {
+    if (!m.compiled() || m.optimizer() == null) {
+      return null;
+    }
+    dev.tapekit.core.Optimizer.State state;
+    try {
+      state = m.optimizer().state();
+    } catch (UnsupportedOperationException e) {
+      return null;
+    }
+    if (state.steps() == 0 && state.slots().isEmpty()) {
+      return null;
+    }
+    long count = 1;
+    long bytes = 8;
+    if (m.optimizer().getConfig().get("learning_rate") instanceof Number) {
+      count++;
+      bytes += 4;
+    }
+    for (java.util.Map<String, dev.tapekit.core.Tensor> slots : state.slots().values()) {
+      for (dev.tapekit.core.Tensor t : slots.values()) {
+        count += t.size();
+        bytes += 4 * t.size();
+      }
+    }
+    return new long[] {count, bytes};
   }
 
   private static String label(Layer l) {
