@@ -166,15 +166,27 @@ public final class ModelConfigs {
       List<Object> nodes = list(ser.getOrDefault("inbound_nodes", List.of()), at + ": inbound_nodes");
       for (int i = 0; i < nodes.size(); i++) {
         String nodeAt = at + ": inbound_nodes[" + i + "]";
-        List<Object> args = list(map(nodes.get(i), nodeAt).get("args"), nodeAt + ".args");
-        if (args.size() == 1 && args.get(0) instanceof List) {
-          args = list(args.get(0), nodeAt + ".args[0]");
-        }
         List<KerasTensor> in = new ArrayList<>();
-        for (int j = 0; j < args.size(); j++) {
-          String argAt = nodeAt + ".args[" + j + "]";
-          Map<String, Object> cfg = map(map(args.get(j), argAt).get("config"), argAt + ".config");
-          in.add(ref(cfg.get("keras_history"), tensors, argAt + ".config.keras_history"));
+        if (nodes.get(i) instanceof List<?> keras2) {
+          // Keras 2 / tf.keras: a node is a list of [layer name, node index, tensor index, kwargs]
+          for (int j = 0; j < keras2.size(); j++) {
+            in.add(ref(keras2.get(j), tensors, nodeAt + "[" + j + "]"));
+            if (keras2.get(j) instanceof List<?> r && r.size() > 3 && r.get(3) instanceof Map<?, ?> kw
+                && !kw.isEmpty()) {
+              throw new IllegalArgumentException(nodeAt + "[" + j + "]: call arguments " + show(kw)
+                  + " are not supported");
+            }
+          }
+        } else {
+          List<Object> args = list(map(nodes.get(i), nodeAt).get("args"), nodeAt + ".args");
+          if (args.size() == 1 && args.get(0) instanceof List) {
+            args = list(args.get(0), nodeAt + ".args[0]");
+          }
+          for (int j = 0; j < args.size(); j++) {
+            String argAt = nodeAt + ".args[" + j + "]";
+            Map<String, Object> cfg = map(map(args.get(j), argAt).get("config"), argAt + ".config");
+            in.add(ref(cfg.get("keras_history"), tensors, argAt + ".config.keras_history"));
+          }
         }
         if (in.isEmpty()) {
           throw new IllegalArgumentException(nodeAt + " has no inputs");
