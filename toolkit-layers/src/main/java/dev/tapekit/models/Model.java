@@ -189,66 +189,25 @@ public class Model extends Layer {
 
   // ---------------------------------------------------------------- weights
 
+  /**
+   * The model's layers and any layer tracked with {@link #trackLayer}, each once: what {@link #weights()},
+   * {@link #setTrainable}, {@link #losses()} and the constraints walk, in layer order.
+   */
   @Override
-  public List<Variable> weights() {
-    List<Variable> out = new ArrayList<>(trainableWeights());
-    out.addAll(nonTrainableWeights());
-    return out;
-  }
-
-  @Override
-  public List<Variable> trainableWeights() {
-    List<Variable> out = new ArrayList<>();
-    if (trainable()) {
-      for (Layer l : layers()) {
-        for (Variable v : l.trainableWeights()) {
-          if (!out.contains(v)) {
-            out.add(v);
-          }
-        }
-      }
+  protected List<Layer> sublayers() {
+    List<Layer> tracked = super.sublayers();
+    List<Layer> ls = layers();
+    if (tracked.isEmpty()) {
+      return ls;
     }
-    return out;
+    Set<Layer> out = new LinkedHashSet<>(ls);
+    out.addAll(tracked);
+    return new ArrayList<>(out);
   }
 
   /** The variables fit() updates (Keras's {@code trainable_variables}). */
   public List<Variable> trainableVariables() {
     return trainableWeights();
-  }
-
-  @Override
-  public List<Variable> nonTrainableWeights() {
-    List<Variable> out = new ArrayList<>();
-    for (Layer l : layers()) {
-      List<Variable> vs = trainable() ? l.nonTrainableWeights() : l.weights();
-      for (Variable v : vs) {
-        if (!out.contains(v)) {
-          out.add(v);
-        }
-      }
-    }
-    return out;
-  }
-
-  @Override
-  public List<Tensor> losses() {
-    List<Tensor> out = new ArrayList<>();
-    for (Layer l : layers()) {
-      out.addAll(l.losses());
-    }
-    return out;
-  }
-
-  @Override
-  public void applyConstraints() {
-    for (Layer l : layers()) {
-      l.applyConstraints();
-    }
-  }
-
-  @Override
-  public boolean hasConstraints() {
-    return layers().stream().anyMatch(Layer::hasConstraints);
   }
 
   // ---------------------------------------------------------------- training API
