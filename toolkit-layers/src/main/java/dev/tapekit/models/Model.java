@@ -308,7 +308,21 @@ public class Model extends Layer {
 
   /** For callbacks' onTrainBegin (BackupAndRestore): makes the running fit() start at {@code epoch}. */
   public void resumeAtEpoch(int epoch) {
-    trainer.resumeAt(epoch);
+    trainer.resumeAt(epoch, null);
+  }
+
+  /**
+   * For callbacks' onTrainBegin (BackupAndRestore): makes the running fit() start at {@code epoch} with its
+   * shuffle generator in {@code shuffle} (saved by {@link #shuffleState()}; null: a fresh generator), so that
+   * it continues exactly as the interrupted run would have.
+   */
+  public void resumeAtEpoch(int epoch, Shuffling.State shuffle) {
+    trainer.resumeAt(epoch, shuffle);
+  }
+
+  /** The running fit()'s shuffle generator state (seed and orders drawn), or null when it does not shuffle. */
+  public Shuffling.State shuffleState() {
+    return trainer.shuffleState();
   }
 
   /** Asks fit() to stop at the end of the current batch (for callbacks). */

@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -43,6 +42,8 @@ final class Trainer {
   private double lossTotal;
   private double lossCount;
   private Integer resumeEpoch;
+  private Shuffling.State resumeShuffle;
+  private Shuffling.Orders shuffle;
 
   Trainer(Model model) {
     this.model = model;
@@ -159,9 +160,15 @@ final class Trainer {
 
   // ---------------------------------------------------------------- fit
 
-  /** For BackupAndRestore: start the current fit() at this epoch. */
-  void resumeAt(int epoch) {
+  /** For BackupAndRestore: start the current fit() at this epoch, its shuffle generator in this state (or null). */
+  void resumeAt(int epoch, Shuffling.State shuffleState) {
     resumeEpoch = epoch;
+    resumeShuffle = shuffleState;
+  }
+
+  /** The running fit()'s shuffle generator state, or null when it does not shuffle. */
+  Shuffling.State shuffleState() {
+    return shuffle == null ? null : shuffle.state();
   }
 
   History fit(Tensor x, Tensor y, FitOptions o) {
@@ -209,46 +216,52 @@ final class Trainer {
     model.buildFor(x.shape());
     model.setStopTraining(false);
     resumeEpoch = null;
+    resumeShuffle = null;
     cbs.onTrainBegin(Map.of());
     int first = resumeEpoch != null ? resumeEpoch : o.initialEpoch;
     List<Variable> vars = model.trainableVariables();
     boolean constraints = model.hasConstraints();
-    SplittableRandom rng = new SplittableRandom(o.seed != null ? o.seed : RandomSeeds.next());
+    long seed = o.seed != null ? o.seed : RandomSeeds.next();
+    // a resumed run continues the interrupted run's generator: its next order is the one it would have drawn
+    shuffle = o.shuffle ? resumeShuffle != null ? Shuffling.Orders.resume(resumeShuffle, n)
+        : new Shuffling.Orders(seed) : null;
     Map<String, Double> epochLogs = new TreeMap<>();
     LazyLogs batchLogs = new LazyLogs(this::logs);
-    for (int epoch = first; epoch < o.epochs && !model.stopTraining(); epoch++) {
-      resetMetrics();
-      cbs.onEpochBegin(epoch, Map.of());
-      Tensor xe = x;
-      Tensor ye = y;
-      Tensor swe = sw;
-      if (o.shuffle) {
-        Tensor perm = Shuffling.permutation(n, rng);
-        xe = Ops.gather(x, perm, 0);
-        ye = Ops.gather(y, perm, 0);
-        swe = sw == null ? null : Ops.gather(sw, perm, 0);
-      }
-      for (int b = 0; b < steps; b++) {
-        cbs.onTrainBatchBegin(b, Map.of());
-        long s = (long) b * o.batchSize;
-        long e = Math.min(n, s + o.batchSize);
-        trainStep(rows(xe, s, e), rows(ye, s, e), swe == null ? null : rows(swe, s, e), vars, constraints);
-        batchLogs.invalidate();
-        cbs.onTrainBatchEnd(b, batchLogs);
-        if (model.stopTraining()) {
-          break;
+    try {
+      for (int epoch = first; epoch < o.epochs && !model.stopTraining(); epoch++) {
+        resetMetrics();
+        cbs.onEpochBegin(epoch, Map.of());
+        // NOTE: shuffled by index, gathered per batch: a shuffled copy of the whole training set per epoch
+        // held gigabytes of native memory until a major GC
+        int[] order = shuffle != null ? shuffle.next(n) : null;
+        for (int b = 0; b < steps; b++) {
+          cbs.onTrainBatchBegin(b, Map.of());
+          long s = (long) b * o.batchSize;
+          long e = Math.min(n, s + o.batchSize);
+          try (TensorScope batch = TensorScope.open()) {
+            trainStep(Shuffling.batch(x, order, s, e), Shuffling.batch(y, order, s, e), Shuffling.batch(sw, order, s, e),
+                vars, constraints);
+          }
+          batchLogs.invalidate();
+          cbs.onTrainBatchEnd(b, batchLogs);
+          if (model.stopTraining()) {
+            break;
+          }
         }
-      }
-      epochLogs = new TreeMap<>(logs());
-      if (vx != null) {
-        Map<String, Double> val = evaluateLoop(vx, vy, null, o.batchSize, cbs);
-        for (Map.Entry<String, Double> e : val.entrySet()) {
-          epochLogs.put("val_" + e.getKey(), e.getValue());
+        epochLogs = new TreeMap<>(logs());
+        if (vx != null) {
+          Map<String, Double> val = evaluateLoop(vx, vy, null, o.batchSize, cbs);
+          for (Map.Entry<String, Double> e : val.entrySet()) {
+            epochLogs.put("val_" + e.getKey(), e.getValue());
+          }
         }
+        cbs.onEpochEnd(epoch, epochLogs);
       }
-      cbs.onEpochEnd(epoch, epochLogs);
+      cbs.onTrainEnd(epochLogs);
+    } finally {
+      shuffle = null;
+      resumeShuffle = null;
     }
-    cbs.onTrainEnd(epochLogs);
     return history;
   }
 
