@@ -112,7 +112,7 @@ public final class ModelFiles {
     Optimizer opt = model.optimizer();
     c.put("optimizer", Map.of("class_name", opt.className(), "config", opt.getConfig()));
     Loss loss = model.loss();
-    c.put("loss", Map.of("class_name", loss.getClass().getSimpleName(), "config", loss.getConfig()));
+    c.put("loss", loss == null ? null : Map.of("class_name", loss.getClass().getSimpleName(), "config", loss.getConfig()));
     List<Object> metrics = new ArrayList<>();
     for (Metric m : model.metrics()) {
       metrics.add(dev.tapekit.metrics.Metrics.serialize(m));
@@ -196,14 +196,15 @@ public final class ModelFiles {
       Object ccObj = config.get("compile_config");
       if (ccObj != null) {
         Map<String, Object> cc = map(ccObj, "config.json", "compile_config", path);
-        Map<String, Object> lossCfg = map(cc.get("loss"), "config.json", "compile_config.loss", path);
-        Object lossArgs = lossCfg.get("config");
+        Map<String, Object> lossCfg = cc.get("loss") == null ? null : map(cc.get("loss"), "config.json", "compile_config.loss", path);
+        Object lossArgs = lossCfg == null ? null : lossCfg.get("config");
         Loss loss;
         Optimizer opt;
         List<Object> metrics = new ArrayList<>();
         try {
-          loss = Losses.fromConfig(string(lossCfg.get("class_name"), "config.json", "compile_config.loss.class_name", path),
-              lossArgs == null ? null : map(lossArgs, "config.json", "compile_config.loss.config", path));
+          loss = lossCfg == null ? null : Losses.fromConfig(string(lossCfg.get("class_name"), "config.json",
+              "compile_config.loss.class_name", path), lossArgs == null ? null : map(lossArgs, "config.json",
+              "compile_config.loss.config", path));
           opt = Optimizers.fromConfig(map(cc.get("optimizer"), "config.json", "compile_config.optimizer", path));
           Object ms = cc.get("metrics");
           for (Object m : ms == null ? List.of() : list(ms, "config.json", "compile_config.metrics", path)) {

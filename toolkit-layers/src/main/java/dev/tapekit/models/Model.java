@@ -32,6 +32,7 @@ public class Model extends Layer {
   /** Non-input symbolic tensors in a valid execution order. */
   private List<KerasTensor> order = List.of();
   private boolean stopTraining;
+  private List<Layer> fieldLayers;
   final Trainer trainer = new Trainer(this);
 
   /** A functional model from one input to one output. */
@@ -48,6 +49,20 @@ public class Model extends Layer {
   /** For subclasses (Sequential) that set their graph later. */
   protected Model(String name, String prefix) {
     super(name == null ? dev.tapekit.layers.Names.uniquify(prefix) : name, true, DType.FLOAT32, null);
+  }
+
+  /**
+   * A subclassed model, as Keras's {@code class MyModel(keras.Model)}: create the layers in the constructor,
+   * hold them in fields (directly, or in lists, arrays or maps; they are tracked as Keras tracks attributes)
+   * and override {@link #call(Tensor, boolean)}. Its name is the class name in snake_case ("my_model").
+   */
+  protected Model() {
+    this((String) null);
+  }
+
+  /** A subclassed model with a name (null: the class name in snake_case, uniquified). */
+  protected Model(String name) {
+    super(name, true, DType.FLOAT32, null);
   }
 
   /** Installs a graph: checks that every output is computed from the inputs. */
@@ -111,7 +126,10 @@ public class Model extends Layer {
     return order;
   }
 
-  /** The layers, input layers first, each once, in execution order. */
+  /**
+   * The layers, input layers first, each once, in execution order; for a subclassed model the layers its
+   * fields hold (Keras's {@code model.layers}).
+   */
   public List<Layer> layers() {
     Set<Layer> out = new LinkedHashSet<>();
     for (KerasTensor k : inputs) {
@@ -120,7 +138,18 @@ public class Model extends Layer {
     for (KerasTensor k : order) {
       out.add(k.layer());
     }
+    if (getClass() != Model.class) {
+      out.addAll(fieldLayers());
+    }
     return new ArrayList<>(out);
+  }
+
+  /** The layers in a subclass's fields; read again until the model is built, as Keras locks state at build. */
+  private List<Layer> fieldLayers() {
+    if (fieldLayers == null || !built()) {
+      fieldLayers = List.copyOf(AutoTracking.layers(this));
+    }
+    return fieldLayers;
   }
 
   /** The layer with this name. */
@@ -134,9 +163,11 @@ public class Model extends Layer {
         + layers().stream().map(Layer::name).toList());
   }
 
+  /** "Functional"; a subclass's own class name, as Keras's {@code model.__class__.__name__}. */
   @Override
   public String className() {
-    return "Functional";
+    String own = getClass().getSimpleName();
+    return getClass() == Model.class ? "Functional" : own.isEmpty() ? "Model" : own;
   }
 
   @Override
@@ -146,6 +177,10 @@ public class Model extends Layer {
 
   @Override
   public Tensor call(List<Tensor> xs, boolean training) {
+    if (inputs.isEmpty()) {
+      throw new UnsupportedOperationException("Model \"" + name() + "\" (" + className() + ") has no graph: a subclass "
+          + "of Model must override call(Tensor, boolean)");
+    }
     if (xs.size() != inputs.size()) {
       throw new IllegalArgumentException("Model \"" + name() + "\" expects " + inputs.size()
           + " input(s), but it received " + xs.size() + " input tensors");
@@ -273,6 +308,57 @@ public class Model extends Layer {
     return trainer.testOnBatch(x, y, null);
   }
 
+  /** The outputs for one batch in inference mode (Keras's {@code predict_on_batch}). */
+  public Tensor predictOnBatch(Tensor x) {
+    return trainer.predictOnBatch(x);
+  }
+
+  // ---------------------------------------------------------------- steps (override for a custom loop body)
+
+  /**
+   * One training step on one batch, Keras's {@code train_step(data)} with {@code data = (x, y, sample_weight)}
+   * (sampleWeight may be null); returns the logs that callbacks and the progress bar show. fit() and
+   * trainOnBatch call it for every batch. The default: forward under a GradientTape, {@link #computeLoss},
+   * gradients of {@link #trainableVariables()}, the optimizer, {@link #computeMetrics}. Override it for a
+   * custom loop body (two optimizers, a gradient penalty) and still use fit() with callbacks and progress.
+   * Tensors made in a step are released when it ends (a {@code TensorScope}): keep doubles, or {@code keep()}.
+   */
+  public Map<String, Double> trainStep(Tensor x, Tensor y, Tensor sampleWeight) {
+    return trainer.defaultTrainStep(x, y, sampleWeight);
+  }
+
+  /** One evaluation step, Keras's {@code test_step(data)}: loss and metrics without updates; returns the logs. */
+  public Map<String, Double> testStep(Tensor x, Tensor y, Tensor sampleWeight) {
+    return trainer.defaultTestStep(x, y, sampleWeight);
+  }
+
+  /** One prediction step, Keras's {@code predict_step(data)}: the outputs in inference mode. */
+  public Tensor predictStep(Tensor x) {
+    return call(x, false);
+  }
+
+  /**
+   * Keras's {@code compute_loss(x, y, y_pred, sample_weight)}: the compiled loss plus the model's
+   * {@link #losses()} (regularization). Fails as Keras does when neither exists.
+   */
+  public Tensor computeLoss(Tensor x, Tensor y, Tensor yPred, Tensor sampleWeight) {
+    return trainer.totalLoss(y, yPred, sampleWeight);
+  }
+
+  /**
+   * Keras's {@code compute_metrics(x, y, y_pred, sample_weight)}: updates the compiled metrics with this
+   * batch and returns the logs (the running loss of the default steps, when they ran, and every metric).
+   */
+  public Map<String, Double> computeMetrics(Tensor x, Tensor y, Tensor yPred, Tensor sampleWeight) {
+    trainer.updateMetrics(y, yPred);
+    return trainer.logs();
+  }
+
+  /** Resets the compiled metrics and the loss tracker; fit() calls it at each epoch's start (Keras's reset_metrics). */
+  public void resetMetrics() {
+    trainer.resetMetrics();
+  }
+
   /** The compiled optimizer, or null. */
   public Optimizer optimizer() {
     return trainer.optimizer;
@@ -363,6 +449,11 @@ public class Model extends Layer {
 
   @Override
   public Map<String, Object> getConfig() {
+    if (inputs.isEmpty()) {
+      // as Keras: a subclassed model is saved by its weights unless it says how to rebuild it
+      throw new UnsupportedOperationException("Model \"" + name() + "\" (" + className() + ") is a subclassed model "
+          + "without a config: save it with saveWeights(), or override getConfig()");
+    }
     return ModelConfigs.functionalConfig(this);
   }
 }

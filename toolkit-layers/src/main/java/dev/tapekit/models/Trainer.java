@@ -44,17 +44,22 @@ final class Trainer {
   private Integer resumeEpoch;
   private Shuffling.State resumeShuffle;
   private Shuffling.Orders shuffle;
+  /** The running fit's trainable variables and whether any has a constraint (for the default train step). */
+  private List<Variable> stepVars;
+  private boolean stepConstraints;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Trainer.class);
 
   Trainer(Model model) {
     this.model = model;
   }
 
   void compile(Object opt, Object lossSpec, List<?> metricList) {
-    if (opt == null || lossSpec == null) {
-      throw new IllegalArgumentException("compile: optimizer and loss are required, got optimizer=" + opt + ", loss=" + lossSpec);
+    if (opt == null) {
+      throw new IllegalArgumentException("compile: an optimizer is required, got optimizer=null");
     }
     optimizer = opt instanceof Optimizer ? (Optimizer) opt : Optimizers.get(opt.toString());
-    loss = lossSpec instanceof Loss ? (Loss) lossSpec : Losses.get(lossSpec.toString());
+    // as Keras, the loss may be left out: a custom trainStep computes its own
+    loss = lossSpec == null ? null : lossSpec instanceof Loss ? (Loss) lossSpec : Losses.get(lossSpec.toString());
     metrics.clear();
     metricSpecs.clear();
     for (Object m : metricList == null ? List.of() : metricList) {
@@ -77,10 +82,12 @@ final class Trainer {
     }
   }
 
-  /** The running loss and metrics, keys sorted as Keras's logs print. */
+  /** The running loss (once a default step tracked one) and metrics, keys sorted as Keras's logs print. */
   Map<String, Double> logs() {
     Map<String, Double> out = new TreeMap<>();
-    out.put("loss", lossCount == 0 ? 0.0 : lossTotal / lossCount);
+    if (lossCount > 0) {
+      out.put("loss", lossTotal / lossCount);
+    }
     for (Metric m : metrics) {
       out.put(m.name(), m.result());
     }
@@ -117,10 +124,15 @@ final class Trainer {
     }
   }
 
-  private Tensor totalLoss(Tensor y, Tensor yPred, Tensor sw) {
-    Tensor total = loss.call(y, yPred, sw);
-    for (Tensor r : model.losses()) {
-      total = Ops.add(total, Ops.cast(r, total.dtype()));
+  /** The compiled loss plus the model's losses (Keras's compute_loss). */
+  Tensor totalLoss(Tensor y, Tensor yPred, Tensor sw) {
+    List<Tensor> extra = model.losses();
+    if (loss == null && extra.isEmpty()) {
+      throw new IllegalStateException("No loss to compute. Provide a `loss` argument in `compile()`.");
+    }
+    Tensor total = loss == null ? null : loss.call(y, yPred, sw);
+    for (Tensor r : extra) {
+      total = total == null ? r : Ops.add(total, Ops.cast(r, total.dtype()));
     }
     return total;
   }
@@ -128,9 +140,32 @@ final class Trainer {
   private void track(Tensor total, long batch, Tensor y, Tensor yPred) {
     lossTotal += total.doubleValue() * batch;
     lossCount += batch;
+    updateMetrics(y, yPred);
+  }
+
+  /** Updates the compiled metrics with one batch (Keras's compute_metrics without the results). */
+  void updateMetrics(Tensor y, Tensor yPred) {
     for (Metric m : metrics) {
       m.updateState(y, yPred);
     }
+  }
+
+  /** Model.trainStep's default: the tutorial's step on the running fit's variables; the batch's logs, lazily. */
+  Map<String, Double> defaultTrainStep(Tensor x, Tensor y, Tensor sw) {
+    List<Variable> vars = stepVars != null ? stepVars : model.trainableVariables();
+    trainStep(x, y, sw, vars, stepVars != null ? stepConstraints : model.hasConstraints());
+    return lazyLogs();
+  }
+
+  /** Model.testStep's default. */
+  Map<String, Double> defaultTestStep(Tensor x, Tensor y, Tensor sw) {
+    testStep(x, y, sw);
+    return lazyLogs();
+  }
+
+  /** The logs as they are after this step, computed when read. */
+  private Map<String, Double> lazyLogs() {
+    return new LazyLogs(this::logs);
   }
 
   void testStep(Tensor x, Tensor y, Tensor sw) {
@@ -143,19 +178,35 @@ final class Trainer {
   Map<String, Double> trainOnBatch(Tensor x, Tensor y, Tensor sw) {
     requireCompiled("train_on_batch");
     checkSameLength(x, y, sw);
-    model.buildFor(x.shape());
-    resetMetrics();
-    trainStep(x, y, sw, model.trainableVariables(), model.hasConstraints());
-    return logs();
+    build(x);
+    model.resetMetrics();
+    return new TreeMap<>(model.trainStep(x, y, sw));
   }
 
   Map<String, Double> testOnBatch(Tensor x, Tensor y, Tensor sw) {
     requireCompiled("test_on_batch");
     checkSameLength(x, y, sw);
+    build(x);
+    model.resetMetrics();
+    return new TreeMap<>(model.testStep(x, y, sw));
+  }
+
+  Tensor predictOnBatch(Tensor x) {
+    build(x);
+    return model.predictStep(x);
+  }
+
+  /**
+   * Builds the model for x: a Sequential from its shape; a subclassed model, whose layers build when first
+   * called, by calling it once on x's first row in inference mode (Keras builds it on the data's spec).
+   */
+  private void build(Tensor x) {
     model.buildFor(x.shape());
-    resetMetrics();
-    testStep(x, y, sw);
-    return logs();
+    if (!model.built()) {
+      try (TensorScope scope = TensorScope.open()) {
+        model.apply(rows(x, 0, Math.min(1, x.shape()[0])), false);
+      }
+    }
   }
 
   // ---------------------------------------------------------------- fit
@@ -213,23 +264,26 @@ final class Trainer {
     params.put("verbose", o.verbose);
     cbs.setParams(params);
 
-    model.buildFor(x.shape());
+    build(x);
     model.setStopTraining(false);
     resumeEpoch = null;
     resumeShuffle = null;
     cbs.onTrainBegin(Map.of());
     int first = resumeEpoch != null ? resumeEpoch : o.initialEpoch;
-    List<Variable> vars = model.trainableVariables();
-    boolean constraints = model.hasConstraints();
+    stepVars = model.trainableVariables();
+    stepConstraints = model.hasConstraints();
+    if (stepVars.isEmpty()) {
+      LOG.warn("The model does not have any trainable weights.");
+    }
     long seed = o.seed != null ? o.seed : RandomSeeds.next();
     // a resumed run continues the interrupted run's generator: its next order is the one it would have drawn
     shuffle = o.shuffle ? resumeShuffle != null ? Shuffling.Orders.resume(resumeShuffle, n)
         : new Shuffling.Orders(seed) : null;
     Map<String, Double> epochLogs = new TreeMap<>();
-    LazyLogs batchLogs = new LazyLogs(this::logs);
     try {
       for (int epoch = first; epoch < o.epochs && !model.stopTraining(); epoch++) {
-        resetMetrics();
+        model.resetMetrics();
+        Map<String, Double> stepLogs = null;
         cbs.onEpochBegin(epoch, Map.of());
         // NOTE: shuffled by index, gathered per batch: a shuffled copy of the whole training set per epoch
         // held gigabytes of native memory until a major GC
@@ -239,16 +293,16 @@ final class Trainer {
           long s = (long) b * o.batchSize;
           long e = Math.min(n, s + o.batchSize);
           try (TensorScope batch = TensorScope.open()) {
-            trainStep(Shuffling.batch(x, order, s, e), Shuffling.batch(y, order, s, e), Shuffling.batch(sw, order, s, e),
-                vars, constraints);
+            stepLogs = model.trainStep(Shuffling.batch(x, order, s, e), Shuffling.batch(y, order, s, e),
+                Shuffling.batch(sw, order, s, e));
           }
-          batchLogs.invalidate();
-          cbs.onTrainBatchEnd(b, batchLogs);
+          cbs.onTrainBatchEnd(b, stepLogs);
           if (model.stopTraining()) {
             break;
           }
         }
-        epochLogs = new TreeMap<>(logs());
+        // as Keras: the epoch's logs are the last step's
+        epochLogs = new TreeMap<>(stepLogs != null ? stepLogs : logs());
         if (vx != null) {
           Map<String, Double> val = evaluateLoop(vx, vy, null, o.batchSize, cbs);
           for (Map.Entry<String, Double> e : val.entrySet()) {
@@ -261,6 +315,7 @@ final class Trainer {
     } finally {
       shuffle = null;
       resumeShuffle = null;
+      stepVars = null;
     }
     return history;
   }
@@ -286,24 +341,23 @@ final class Trainer {
     params.put("steps", (int) ((x.shape()[0] + batchSize - 1) / batchSize));
     params.put("verbose", verbose);
     cbs.setParams(params);
-    model.buildFor(x.shape());
+    build(x);
     return evaluateLoop(x, y, sw, batchSize, cbs);
   }
 
   private Map<String, Double> evaluateLoop(Tensor x, Tensor y, Tensor sw, int batchSize, Callback cbs) {
-    resetMetrics();
+    model.resetMetrics();
     long n = x.shape()[0];
     cbs.onTestBegin(Map.of());
-    LazyLogs batchLogs = new LazyLogs(this::logs);
+    Map<String, Double> stepLogs = null;
     for (int b = 0; (long) b * batchSize < n; b++) {
       cbs.onTestBatchBegin(b, Map.of());
       long s = (long) b * batchSize;
       long e = Math.min(n, s + batchSize);
-      testStep(rows(x, s, e), rows(y, s, e), sw == null ? null : rows(sw, s, e));
-      batchLogs.invalidate();
-      cbs.onTestBatchEnd(b, batchLogs);
+      stepLogs = model.testStep(rows(x, s, e), rows(y, s, e), sw == null ? null : rows(sw, s, e));
+      cbs.onTestBatchEnd(b, stepLogs);
     }
-    Map<String, Double> out = logs();
+    Map<String, Double> out = new TreeMap<>(stepLogs != null ? stepLogs : logs());
     cbs.onTestEnd(out);
     return out;
   }
@@ -312,14 +366,14 @@ final class Trainer {
     if (batchSize <= 0) {
       throw new IllegalArgumentException("predict: batchSize must be positive, got " + batchSize);
     }
-    model.buildFor(x.shape());
+    build(x);
     long n = x.shape()[0];
     if (n <= batchSize) {
-      return model.call(x, false);
+      return model.predictStep(x);
     }
     List<INDArray> parts = new ArrayList<>();
     for (long s = 0; s < n; s += batchSize) {
-      parts.add(model.call(rows(x, s, Math.min(n, s + batchSize)), false).array());
+      parts.add(model.predictStep(rows(x, s, Math.min(n, s + batchSize))).array());
     }
     return Tensor.fromINDArray(Nd4j.concat(0, parts.toArray(new INDArray[0])));
   }
