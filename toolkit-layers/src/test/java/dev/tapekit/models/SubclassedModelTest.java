@@ -2,7 +2,6 @@ package dev.tapekit.models;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,8 +12,6 @@ import dev.tapekit.core.GradientTape;
 import dev.tapekit.core.Ops;
 import dev.tapekit.core.Optimizer;
 import dev.tapekit.core.Tensor;
-import dev.tapekit.core.TensorScope;
-import dev.tapekit.core.Variable;
 import dev.tapekit.layers.Dense;
 import dev.tapekit.layers.Input;
 import dev.tapekit.layers.Layer;
