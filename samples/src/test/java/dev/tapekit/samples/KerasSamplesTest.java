@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tapekit.samples.gradients.DenseLayerGradients;
 import dev.tapekit.samples.keras.MnistClassifier;
 import dev.tapekit.samples.keras.RegressionFit;
+import dev.tapekit.samples.keras.SubclassedModel;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,6 +39,15 @@ class KerasSamplesTest {
     assertTrue(last < 1.5 * variance, out);
     assertEquals(last, Capture.number(out, "evaluate loss: "), 0.05);
     assertTrue(out.contains("Total params: 71"), "5*10+10 + 10*1+1 parameters:\n" + out);
+  }
+
+  @Test
+  void aSubclassedModelWithItsOwnTrainStepLearns() throws Exception {
+    String out = Capture.stdout(SubclassedModel::main, "10", "3");
+    assertTrue(Capture.number(out, "Epoch 10/10 - accuracy: ") > 0.9, out);
+    assertTrue(Capture.number(out, "evaluate accuracy: ") > 0.9, out);
+    // the summary counts the layers held in its fields: 2*32+32 + 32*16+16 + 16*4+4
+    assertTrue(out.contains("Total params: 692"), out);
   }
 
   @Test

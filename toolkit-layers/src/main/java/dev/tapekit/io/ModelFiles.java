@@ -35,8 +35,11 @@ import java.util.zip.ZipOutputStream;
  * to a temporary sibling and renamed into place, so a crash never leaves half a file under the name.
  */
 public final class ModelFiles {
-  /** Version of this layout; readers refuse newer ones. */
-  public static final int FORMAT_VERSION = 1;
+  /**
+   * Version of this layout; readers refuse newer ones. 2: weights in {@code model.weights()} order, which is
+   * Keras 3's layer order. 1 (read still): trainable weights first, then the others, as tapekit 0.1 listed them.
+   */
+  public static final int FORMAT_VERSION = 2;
   /** The tapekit version written into metadata. */
   public static final String TAPEKIT_VERSION = "0.1.0-SNAPSHOT";
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -109,7 +112,7 @@ public final class ModelFiles {
     Optimizer opt = model.optimizer();
     c.put("optimizer", Map.of("class_name", opt.className(), "config", opt.getConfig()));
     Loss loss = model.loss();
-    c.put("loss", Map.of("class_name", loss.getClass().getSimpleName(), "config", loss.getConfig()));
+    c.put("loss", loss == null ? null : Map.of("class_name", loss.getClass().getSimpleName(), "config", loss.getConfig()));
     List<Object> metrics = new ArrayList<>();
     for (Metric m : model.metrics()) {
       metrics.add(dev.tapekit.metrics.Metrics.serialize(m));
@@ -193,14 +196,15 @@ public final class ModelFiles {
       Object ccObj = config.get("compile_config");
       if (ccObj != null) {
         Map<String, Object> cc = map(ccObj, "config.json", "compile_config", path);
-        Map<String, Object> lossCfg = map(cc.get("loss"), "config.json", "compile_config.loss", path);
-        Object lossArgs = lossCfg.get("config");
+        Map<String, Object> lossCfg = cc.get("loss") == null ? null : map(cc.get("loss"), "config.json", "compile_config.loss", path);
+        Object lossArgs = lossCfg == null ? null : lossCfg.get("config");
         Loss loss;
         Optimizer opt;
         List<Object> metrics = new ArrayList<>();
         try {
-          loss = Losses.fromConfig(string(lossCfg.get("class_name"), "config.json", "compile_config.loss.class_name", path),
-              lossArgs == null ? null : map(lossArgs, "config.json", "compile_config.loss.config", path));
+          loss = lossCfg == null ? null : Losses.fromConfig(string(lossCfg.get("class_name"), "config.json",
+              "compile_config.loss.class_name", path), lossArgs == null ? null : map(lossArgs, "config.json",
+              "compile_config.loss.config", path));
           opt = Optimizers.fromConfig(map(cc.get("optimizer"), "config.json", "compile_config.optimizer", path));
           Object ms = cc.get("metrics");
           for (Object m : ms == null ? List.of() : list(ms, "config.json", "compile_config.metrics", path)) {
@@ -325,7 +329,7 @@ public final class ModelFiles {
   private static void loadWeights(ZipFile zip, Model model, Map<String, Object> meta, Path path) throws IOException {
     Object indexObj = meta.get("weights");
     List<Object> index = indexObj == null ? null : list(indexObj, "metadata.json", "weights", path);
-    List<Variable> vars = model.weights();
+    List<Variable> vars = formatVersion(meta) >= 2 ? model.weights() : legacyWeightOrder(model);
     if (index == null || index.size() != vars.size()) {
       throw new IllegalArgumentException(path + ": the file holds " + (index == null ? 0 : index.size())
           + " weights but model \"" + model.name() + "\" has " + vars.size());
@@ -346,6 +350,21 @@ public final class ModelFiles {
     for (int i = 0; i < vars.size(); i++) {
       vars.get(i).assign(values.get(i));
     }
+  }
+
+  /**
+   * The order in which format-1 files (tapekit 0.1) list a model's weights: its trainable weights, then the
+   * others. It differs from {@link Model#weights()} (Keras 3's layer order) only for models with
+   * non-trainable weights (BatchNormalization's statistics) or frozen layers.
+   */
+  public static List<Variable> legacyWeightOrder(Model model) {
+    List<Variable> out = new ArrayList<>(model.trainableWeights());
+    out.addAll(model.nonTrainableWeights());
+    return out;
+  }
+
+  private static int formatVersion(Map<String, Object> meta) {
+    return meta.get("format_version") instanceof Integer i ? i : FORMAT_VERSION;
   }
 
   private static ZipFile open(Path path) throws IOException {

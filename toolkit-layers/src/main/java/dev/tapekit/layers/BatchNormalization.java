@@ -18,7 +18,9 @@ import java.util.Map;
 /**
  * Keras's BatchNormalization over the last axis. In training it normalizes with the batch's mean and
  * (biased) variance and moves {@code moving_mean}/{@code moving_variance} by {@code momentum} (0.99); at
- * inference it uses the moving statistics. gamma and beta are trainable, the moving statistics not.
+ * inference it uses the moving statistics. gamma and beta are trainable, the moving statistics not. A
+ * frozen layer ({@code trainable=false}, or inside a frozen model) always runs in inference mode and never
+ * updates its moving statistics, as in Keras 3 ({@code training and self.trainable}).
  */
 public final class BatchNormalization extends Layer {
   private final double momentum;
@@ -101,7 +103,9 @@ public final class BatchNormalization extends Layer {
     Tensor x = castInput(inputs);
     Tensor mean;
     Tensor variance;
-    if (training) {
+    // Keras 3: a frozen BatchNormalization runs in inference mode even in training (fine-tuning keeps the
+    // moving statistics of the pretrained model and normalizes with them)
+    if (training && trainable()) {
       Tensor[] moments = moments(x, mask);
       mean = moments[0];
       variance = moments[1];

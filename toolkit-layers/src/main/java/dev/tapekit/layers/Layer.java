@@ -36,6 +36,8 @@ public abstract class Layer {
   private final Map<Variable, Constraint> constraints = new LinkedHashMap<>();
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Layer.class);
   private boolean warnedMaskDropped;
+  /** Nested layers whose weights this layer holds (Keras's {@code layer._layers}), in tracking order. */
+  private final List<Layer> trackedLayers = new ArrayList<>();
   /** What {@link #apply} accepts; set by subclasses, usually in {@link #build}. */
   protected InputSpec inputSpec;
 
@@ -286,60 +288,161 @@ public abstract class Layer {
     return v;
   }
 
-  /** Adopts the weights of a nested layer (models and wrappers). */
-  protected void trackWeightsOf(Layer inner) {
-    for (Variable v : inner.weights()) {
-      if (!weights.contains(v)) {
-        weights.add(v);
+  /**
+   * Tracks a nested layer, as Keras tracks a layer assigned to an attribute: its weights become this layer's
+   * (after this layer's own), {@link #setTrainable} reaches it, and its regularization losses and constraints
+   * count. Tracking the same layer twice keeps one entry. Returns the layer.
+   */
+  protected <L extends Layer> L trackLayer(L layer) {
+    if (layer == null) {
+      throw new IllegalArgumentException("Layer \"" + name + "\": cannot track a null layer");
+    }
+    if (layer == this) {
+      throw new IllegalArgumentException("Layer \"" + name + "\" cannot track itself");
+    }
+    for (Layer l : trackedLayers) {
+      if (l == layer) {
+        return layer;
       }
     }
+    trackedLayers.add(layer);
+    return layer;
   }
 
-  /** All weights, trainable first as Keras lists them. */
+  /** Adopts the weights of a nested layer (models and wrappers): tracks it, see {@link #trackLayer}. */
+  protected void trackWeightsOf(Layer inner) {
+    trackLayer(inner);
+  }
+
+  /**
+   * The nested layers whose weights this layer holds, each once (Keras's {@code layer._layers}): those given
+   * to {@link #trackLayer}; a model adds its own layers.
+   */
+  protected List<Layer> sublayers() {
+    return trackedLayers;
+  }
+
+  /**
+   * All weights, in Keras 3's order: this layer's own trainable weights, then its own non-trainable ones
+   * (each in creation order), then each nested layer's weights in turn, every variable once. The order does
+   * not depend on freezing, so the weights of a frozen model can be set into an unfrozen copy.
+   */
   public List<Variable> weights() {
-    List<Variable> out = new ArrayList<>(trainableWeights());
-    out.addAll(nonTrainableWeights());
+    List<Variable> out = new ArrayList<>(trainableWeights);
+    for (Variable v : weights) {
+      if (!trainableWeights.contains(v)) {
+        out.add(v);
+      }
+    }
+    List<Layer> subs = sublayers();
+    if (subs.isEmpty()) {
+      return out;
+    }
+    java.util.Set<Variable> seen = identitySet(out);
+    for (Layer l : subs) {
+      for (Variable v : l.weights()) {
+        if (seen.add(v)) {
+          out.add(v);
+        }
+      }
+    }
     return out;
   }
 
-  /** The weights an optimizer updates; empty when the layer is frozen. */
+  /**
+   * The weights an optimizer updates, in {@link #weights()} order: empty when the layer is frozen, else its
+   * own trainable weights and those of its nested layers that are not frozen (Keras's {@code trainable_weights}).
+   */
   public List<Variable> trainableWeights() {
-    return trainable ? List.copyOf(trainableWeights) : List.of();
-  }
-
-  /** Weights no optimizer updates: non-trainable ones, or all of a frozen layer. */
-  public List<Variable> nonTrainableWeights() {
-    List<Variable> out = new ArrayList<>();
-    for (Variable v : weights) {
-      if (!trainable || !trainableWeights.contains(v)) {
+    if (!trainable) {
+      return List.of();
+    }
+    List<Layer> subs = sublayers();
+    if (subs.isEmpty()) {
+      return List.copyOf(trainableWeights);
+    }
+    java.util.Set<Variable> tw = identitySet(trainableWeights);
+    for (Layer l : subs) {
+      tw.addAll(l.trainableWeights());
+    }
+    List<Variable> out = new ArrayList<>(tw.size());
+    for (Variable v : weights()) {
+      if (tw.contains(v)) {
         out.add(v);
       }
     }
     return out;
   }
 
-  /** The regularization penalties of this layer's weights, recorded on active tapes. */
-  public List<Tensor> losses() {
-    if (regularizers.isEmpty()) {
-      return List.of();
+  /** The other weights, in {@link #weights()} order: non-trainable ones, or all of a frozen layer. */
+  public List<Variable> nonTrainableWeights() {
+    if (!trainable) {
+      return weights();
     }
-    List<Tensor> out = new ArrayList<>();
-    for (Map.Entry<Variable, Regularizer> e : regularizers.entrySet()) {
-      out.add(e.getValue().apply(e.getKey().read()));
+    java.util.Set<Variable> tw = identitySet(trainableWeights());
+    List<Variable> out = new ArrayList<>();
+    for (Variable v : weights()) {
+      if (!tw.contains(v)) {
+        out.add(v);
+      }
     }
     return out;
   }
 
-  /** Projects constrained weights after an optimizer step. */
+  private static java.util.Set<Variable> identitySet(List<Variable> vs) {
+    java.util.Set<Variable> s = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    s.addAll(vs);
+    return s;
+  }
+
+  /**
+   * The losses to add to the training loss: the regularization penalties of the trainable weights, this
+   * layer's and its nested layers' (Keras 3 regularizes {@code trainable_weights} only: a frozen layer adds
+   * none), recorded on active tapes.
+   */
+  public List<Tensor> losses() {
+    if (!trainable) {
+      return List.of();
+    }
+    List<Tensor> out = new ArrayList<>();
+    for (Map.Entry<Variable, Regularizer> e : regularizers.entrySet()) {
+      if (trainableWeights.contains(e.getKey())) {
+        out.add(e.getValue().apply(e.getKey().read()));
+      }
+    }
+    java.util.Set<Layer> visited = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    visited.add(this);
+    for (Layer l : sublayers()) {
+      if (visited.add(l)) {
+        out.addAll(l.losses());
+      }
+    }
+    return out;
+  }
+
+  /** Projects constrained weights (this layer's and its nested layers') after an optimizer step. */
   public void applyConstraints() {
     for (Map.Entry<Variable, Constraint> e : constraints.entrySet()) {
       e.getKey().assign(e.getValue().apply(e.getKey().peek()));
     }
+    for (Layer l : sublayers()) {
+      if (l != this) {
+        l.applyConstraints();
+      }
+    }
   }
 
-  /** True if some weight has a constraint. */
+  /** True if some weight, this layer's or a nested layer's, has a constraint. */
   public boolean hasConstraints() {
-    return !constraints.isEmpty();
+    if (!constraints.isEmpty()) {
+      return true;
+    }
+    for (Layer l : sublayers()) {
+      if (l != this && l.hasConstraints()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -389,9 +492,17 @@ public abstract class Layer {
     return trainable;
   }
 
-  /** Freezes or unfreezes the layer's weights. */
+  /**
+   * Freezes or unfreezes the layer and, as in Keras 3, every nested layer (a model's layers, a wrapper's
+   * inner layer): {@code model.setTrainable(false)} makes every sublayer's {@code trainable()} false.
+   */
   public void setTrainable(boolean trainable) {
     this.trainable = trainable;
+    for (Layer l : sublayers()) {
+      if (l != this) {
+        l.setTrainable(trainable);
+      }
+    }
   }
 
   public boolean built() {

@@ -33,6 +33,7 @@ public class Model extends Layer {
   /** Non-input symbolic tensors in a valid execution order. */
   private List<KerasTensor> order = List.of();
   private boolean stopTraining;
+  private List<Layer> fieldLayers;
   final Trainer trainer = new Trainer(this);
 
   /** A functional model from one input to one output. */
@@ -49,6 +50,20 @@ public class Model extends Layer {
   /** For subclasses (Sequential) that set their graph later. */
   protected Model(String name, String prefix) {
     super(name == null ? dev.tapekit.layers.Names.uniquify(prefix) : name, true, DType.FLOAT32, null);
+  }
+
+  /**
+   * A subclassed model, as Keras's {@code class MyModel(keras.Model)}: create the layers in the constructor,
+   * hold them in fields (directly, or in lists, arrays or maps; they are tracked as Keras tracks attributes)
+   * and override {@link #call(Tensor, boolean)}. Its name is the class name in snake_case ("my_model").
+   */
+  protected Model() {
+    this((String) null);
+  }
+
+  /** A subclassed model with a name (null: the class name in snake_case, uniquified). */
+  protected Model(String name) {
+    super(name, true, DType.FLOAT32, null);
   }
 
   /** Installs a graph: checks that every output is computed from the inputs. */
@@ -112,7 +127,10 @@ public class Model extends Layer {
     return order;
   }
 
-  /** The layers, input layers first, each once, in execution order. */
+  /**
+   * The layers, input layers first, each once, in execution order; for a subclassed model the layers its
+   * fields hold (Keras's {@code model.layers}).
+   */
   public List<Layer> layers() {
     Set<Layer> out = new LinkedHashSet<>();
     for (KerasTensor k : inputs) {
@@ -121,7 +139,18 @@ public class Model extends Layer {
     for (KerasTensor k : order) {
       out.add(k.layer());
     }
+    if (getClass() != Model.class) {
+      out.addAll(fieldLayers());
+    }
     return new ArrayList<>(out);
+  }
+
+  /** The layers in a subclass's fields; read again until the model is built, as Keras locks state at build. */
+  private List<Layer> fieldLayers() {
+    if (fieldLayers == null || !built()) {
+      fieldLayers = List.copyOf(AutoTracking.layers(this));
+    }
+    return fieldLayers;
   }
 
   /** The layer with this name. */
@@ -135,9 +164,11 @@ public class Model extends Layer {
         + layers().stream().map(Layer::name).toList());
   }
 
+  /** "Functional"; a subclass's own class name, as Keras's {@code model.__class__.__name__}. */
   @Override
   public String className() {
-    return "Functional";
+    String own = getClass().getSimpleName();
+    return getClass() == Model.class ? "Functional" : own.isEmpty() ? "Model" : own;
   }
 
   @Override
@@ -147,12 +178,20 @@ public class Model extends Layer {
 
   @Override
   public Tensor call(List<Tensor> xs, boolean training) {
+    if (inputs.isEmpty()) {
+      throw new UnsupportedOperationException("Model \"" + name() + "\" (" + className() + ") has no graph: a subclass "
+          + "of Model must override call(Tensor, boolean)");
+    }
     return applyMasked(xs, java.util.Collections.nCopies(xs.size(), null), training).output();
   }
 
   /** Runs the graph carrying each tensor's mask, as Keras's functional call propagates {@code _keras_mask}. */
   @Override
   public Masked applyMasked(List<Tensor> xs, List<Tensor> inputMasks, boolean training) {
+    if (inputs.isEmpty()) {
+      // a subclassed model: its own call(), as any layer's
+      return super.applyMasked(xs, inputMasks, training);
+    }
     if (xs.size() != inputs.size()) {
       throw new IllegalArgumentException("Model \"" + name() + "\" expects " + inputs.size()
           + " input(s), but it received " + xs.size() + " input tensors");
@@ -196,66 +235,25 @@ public class Model extends Layer {
 
   // ---------------------------------------------------------------- weights
 
+  /**
+   * The model's layers and any layer tracked with {@link #trackLayer}, each once: what {@link #weights()},
+   * {@link #setTrainable}, {@link #losses()} and the constraints walk, in layer order.
+   */
   @Override
-  public List<Variable> weights() {
-    List<Variable> out = new ArrayList<>(trainableWeights());
-    out.addAll(nonTrainableWeights());
-    return out;
-  }
-
-  @Override
-  public List<Variable> trainableWeights() {
-    List<Variable> out = new ArrayList<>();
-    if (trainable()) {
-      for (Layer l : layers()) {
-        for (Variable v : l.trainableWeights()) {
-          if (!out.contains(v)) {
-            out.add(v);
-          }
-        }
-      }
+  protected List<Layer> sublayers() {
+    List<Layer> tracked = super.sublayers();
+    List<Layer> ls = layers();
+    if (tracked.isEmpty()) {
+      return ls;
     }
-    return out;
+    Set<Layer> out = new LinkedHashSet<>(ls);
+    out.addAll(tracked);
+    return new ArrayList<>(out);
   }
 
   /** The variables fit() updates (Keras's {@code trainable_variables}). */
   public List<Variable> trainableVariables() {
     return trainableWeights();
-  }
-
-  @Override
-  public List<Variable> nonTrainableWeights() {
-    List<Variable> out = new ArrayList<>();
-    for (Layer l : layers()) {
-      List<Variable> vs = trainable() ? l.nonTrainableWeights() : l.weights();
-      for (Variable v : vs) {
-        if (!out.contains(v)) {
-          out.add(v);
-        }
-      }
-    }
-    return out;
-  }
-
-  @Override
-  public List<Tensor> losses() {
-    List<Tensor> out = new ArrayList<>();
-    for (Layer l : layers()) {
-      out.addAll(l.losses());
-    }
-    return out;
-  }
-
-  @Override
-  public void applyConstraints() {
-    for (Layer l : layers()) {
-      l.applyConstraints();
-    }
-  }
-
-  @Override
-  public boolean hasConstraints() {
-    return layers().stream().anyMatch(Layer::hasConstraints);
   }
 
   // ---------------------------------------------------------------- training API
@@ -321,6 +319,57 @@ public class Model extends Layer {
     return trainer.testOnBatch(x, y, null);
   }
 
+  /** The outputs for one batch in inference mode (Keras's {@code predict_on_batch}). */
+  public Tensor predictOnBatch(Tensor x) {
+    return trainer.predictOnBatch(x);
+  }
+
+  // ---------------------------------------------------------------- steps (override for a custom loop body)
+
+  /**
+   * One training step on one batch, Keras's {@code train_step(data)} with {@code data = (x, y, sample_weight)}
+   * (sampleWeight may be null); returns the logs that callbacks and the progress bar show. fit() and
+   * trainOnBatch call it for every batch. The default: forward under a GradientTape, {@link #computeLoss},
+   * gradients of {@link #trainableVariables()}, the optimizer, {@link #computeMetrics}. Override it for a
+   * custom loop body (two optimizers, a gradient penalty) and still use fit() with callbacks and progress.
+   * Tensors made in a step are released when it ends (a {@code TensorScope}): keep doubles, or {@code keep()}.
+   */
+  public Map<String, Double> trainStep(Tensor x, Tensor y, Tensor sampleWeight) {
+    return trainer.defaultTrainStep(x, y, sampleWeight);
+  }
+
+  /** One evaluation step, Keras's {@code test_step(data)}: loss and metrics without updates; returns the logs. */
+  public Map<String, Double> testStep(Tensor x, Tensor y, Tensor sampleWeight) {
+    return trainer.defaultTestStep(x, y, sampleWeight);
+  }
+
+  /** One prediction step, Keras's {@code predict_step(data)}: the outputs in inference mode. */
+  public Tensor predictStep(Tensor x) {
+    return call(x, false);
+  }
+
+  /**
+   * Keras's {@code compute_loss(x, y, y_pred, sample_weight)}: the compiled loss plus the model's
+   * {@link #losses()} (regularization). Fails as Keras does when neither exists.
+   */
+  public Tensor computeLoss(Tensor x, Tensor y, Tensor yPred, Tensor sampleWeight) {
+    return trainer.totalLoss(y, yPred, sampleWeight);
+  }
+
+  /**
+   * Keras's {@code compute_metrics(x, y, y_pred, sample_weight)}: updates the compiled metrics with this
+   * batch and returns the logs (the running loss of the default steps, when they ran, and every metric).
+   */
+  public Map<String, Double> computeMetrics(Tensor x, Tensor y, Tensor yPred, Tensor sampleWeight) {
+    trainer.updateMetrics(y, yPred);
+    return trainer.logs();
+  }
+
+  /** Resets the compiled metrics and the loss tracker; fit() calls it at each epoch's start (Keras's reset_metrics). */
+  public void resetMetrics() {
+    trainer.resetMetrics();
+  }
+
   /** The compiled optimizer, or null. */
   public Optimizer optimizer() {
     return trainer.optimizer;
@@ -356,7 +405,21 @@ public class Model extends Layer {
 
   /** For callbacks' onTrainBegin (BackupAndRestore): makes the running fit() start at {@code epoch}. */
   public void resumeAtEpoch(int epoch) {
-    trainer.resumeAt(epoch);
+    trainer.resumeAt(epoch, null);
+  }
+
+  /**
+   * For callbacks' onTrainBegin (BackupAndRestore): makes the running fit() start at {@code epoch} with its
+   * shuffle generator in {@code shuffle} (saved by {@link #shuffleState()}; null: a fresh generator), so that
+   * it continues exactly as the interrupted run would have.
+   */
+  public void resumeAtEpoch(int epoch, Shuffling.State shuffle) {
+    trainer.resumeAt(epoch, shuffle);
+  }
+
+  /** The running fit()'s shuffle generator state (seed and orders drawn), or null when it does not shuffle. */
+  public Shuffling.State shuffleState() {
+    return trainer.shuffleState();
   }
 
   /** Asks fit() to stop at the end of the current batch (for callbacks). */
@@ -401,6 +464,11 @@ public class Model extends Layer {
 
   @Override
   public Map<String, Object> getConfig() {
+    if (inputs.isEmpty()) {
+      // as Keras: a subclassed model is saved by its weights unless it says how to rebuild it
+      throw new UnsupportedOperationException("Model \"" + name() + "\" (" + className() + ") is a subclassed model "
+          + "without a config: save it with saveWeights(), or override getConfig()");
+    }
     return ModelConfigs.functionalConfig(this);
   }
 }

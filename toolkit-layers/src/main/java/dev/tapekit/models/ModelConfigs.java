@@ -59,6 +59,7 @@ public final class ModelConfigs {
     if (bis != null && !s.built()) {
       s.build(bis);
     }
+    restoreTrainable(s, c);
     return s;
   }
 
@@ -194,8 +195,17 @@ public final class ModelConfigs {
         tensors.put(name + "#" + i, layer.apply(in));
       }
     }
-    return new Model(refs(c.get("input_layers"), tensors, "Model config: input_layers"),
+    Model m = new Model(refs(c.get("input_layers"), tensors, "Model config: input_layers"),
         refs(c.get("output_layers"), tensors, "Model config: output_layers"), Config.getString(c, "name", null));
+    restoreTrainable(m, c);
+    return m;
+  }
+
+  /** A model saved frozen loads frozen (its layers' own configs say trainable=false already). */
+  private static void restoreTrainable(Model m, Map<String, Object> c) {
+    if (!Config.getBool(c, "trainable", true)) {
+      m.setTrainable(false);
+    }
   }
 
   private static List<KerasTensor> refs(Object spec, Map<String, KerasTensor> tensors, String what) {

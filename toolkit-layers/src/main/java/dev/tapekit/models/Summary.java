@@ -16,7 +16,8 @@ final class Summary {
   private Summary() {}
 
   static String of(Model m) {
-    boolean functional = !(m instanceof Sequential);
+    // a subclassed model (no graph) lists its tracked layers as Keras does, like a Sequential
+    boolean functional = !(m instanceof Sequential) && !m.inputs().isEmpty();
     String[] headers = functional
         ? new String[] {"Layer (type)", "Output Shape", "Param #", "Connected to"}
         : new String[] {"Layer (type)", "Output Shape", "Param #"};

@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -44,17 +43,24 @@ final class Trainer {
   private double lossTotal;
   private double lossCount;
   private Integer resumeEpoch;
+  private Shuffling.State resumeShuffle;
+  private Shuffling.Orders shuffle;
+  /** The running fit's trainable variables and whether any has a constraint (for the default train step). */
+  private List<Variable> stepVars;
+  private boolean stepConstraints;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Trainer.class);
 
   Trainer(Model model) {
     this.model = model;
   }
 
   void compile(Object opt, Object lossSpec, List<?> metricList) {
-    if (opt == null || lossSpec == null) {
-      throw new IllegalArgumentException("compile: optimizer and loss are required, got optimizer=" + opt + ", loss=" + lossSpec);
+    if (opt == null) {
+      throw new IllegalArgumentException("compile: an optimizer is required, got optimizer=null");
     }
     optimizer = opt instanceof Optimizer ? (Optimizer) opt : Optimizers.get(opt.toString());
-    loss = lossSpec instanceof Loss ? (Loss) lossSpec : Losses.get(lossSpec.toString());
+    // as Keras, the loss may be left out: a custom trainStep computes its own
+    loss = lossSpec == null ? null : lossSpec instanceof Loss ? (Loss) lossSpec : Losses.get(lossSpec.toString());
     metrics.clear();
     metricSpecs.clear();
     for (Object m : metricList == null ? List.of() : metricList) {
@@ -77,10 +83,12 @@ final class Trainer {
     }
   }
 
-  /** The running loss and metrics, keys sorted as Keras's logs print. */
+  /** The running loss (once a default step tracked one) and metrics, keys sorted as Keras's logs print. */
   Map<String, Double> logs() {
     Map<String, Double> out = new TreeMap<>();
-    out.put("loss", lossCount == 0 ? 0.0 : lossTotal / lossCount);
+    if (lossCount > 0) {
+      out.put("loss", lossTotal / lossCount);
+    }
     for (Metric m : metrics) {
       out.put(m.name(), m.result());
     }
@@ -122,17 +130,37 @@ final class Trainer {
     return model.applyMasked(List.of(x), java.util.Collections.singletonList(null), training);
   }
 
-  private Tensor totalLoss(Tensor y, Masked yPred, Tensor sw) {
-    Tensor total = loss.call(y, yPred.output(), sw, yPred.mask());
-    for (Tensor r : model.losses()) {
-      total = Ops.add(total, Ops.cast(r, total.dtype()));
+  /** The compiled loss (with the prediction's mask) plus the model's losses (Keras's compute_loss). */
+  Tensor totalLoss(Tensor y, Masked yPred, Tensor sw) {
+    List<Tensor> extra = model.losses();
+    if (loss == null && extra.isEmpty()) {
+      throw new IllegalStateException("No loss to compute. Provide a `loss` argument in `compile()`.");
+    }
+    Tensor total = loss == null ? null : loss.call(y, yPred.output(), sw, yPred.mask());
+    for (Tensor r : extra) {
+      total = total == null ? r : Ops.add(total, Ops.cast(r, total.dtype()));
     }
     return total;
+  }
+
+  /** {@link #totalLoss(Tensor, Masked, Tensor)} for a prediction without a mask (Model.computeLoss). */
+  Tensor totalLoss(Tensor y, Tensor yPred, Tensor sw) {
+    return totalLoss(y, new Masked(yPred, null), sw);
+  }
+
+  /** {@link #updateMetrics(Tensor, Masked)} for a prediction without a mask (Model.computeMetrics). */
+  void updateMetrics(Tensor y, Tensor yPred) {
+    updateMetrics(y, new Masked(yPred, null));
   }
 
   private void track(Tensor total, long batch, Tensor y, Masked yPred) {
     lossTotal += total.doubleValue() * batch;
     lossCount += batch;
+    updateMetrics(y, yPred);
+  }
+
+  /** Updates the compiled metrics with one batch (Keras's compute_metrics without the results). */
+  void updateMetrics(Tensor y, Masked yPred) {
     // masked positions do not count: the mask is the metrics' sample weight (see docs/layers-and-models.md)
     Tensor maskWeights = yPred.maskWeights();
     for (Metric m : metrics) {
@@ -142,6 +170,24 @@ final class Trainer {
         m.updateState(y, yPred.output(), maskWeights);
       }
     }
+  }
+
+  /** Model.trainStep's default: the tutorial's step on the running fit's variables; the batch's logs, lazily. */
+  Map<String, Double> defaultTrainStep(Tensor x, Tensor y, Tensor sw) {
+    List<Variable> vars = stepVars != null ? stepVars : model.trainableVariables();
+    trainStep(x, y, sw, vars, stepVars != null ? stepConstraints : model.hasConstraints());
+    return lazyLogs();
+  }
+
+  /** Model.testStep's default. */
+  Map<String, Double> defaultTestStep(Tensor x, Tensor y, Tensor sw) {
+    testStep(x, y, sw);
+    return lazyLogs();
+  }
+
+  /** The logs as they are after this step, computed when read. */
+  private Map<String, Double> lazyLogs() {
+    return new LazyLogs(this::logs);
   }
 
   void testStep(Tensor x, Tensor y, Tensor sw) {
@@ -154,26 +200,48 @@ final class Trainer {
   Map<String, Double> trainOnBatch(Tensor x, Tensor y, Tensor sw) {
     requireCompiled("train_on_batch");
     checkSameLength(x, y, sw);
-    model.buildFor(x.shape());
-    resetMetrics();
-    trainStep(x, y, sw, model.trainableVariables(), model.hasConstraints());
-    return logs();
+    build(x);
+    model.resetMetrics();
+    return new TreeMap<>(model.trainStep(x, y, sw));
   }
 
   Map<String, Double> testOnBatch(Tensor x, Tensor y, Tensor sw) {
     requireCompiled("test_on_batch");
     checkSameLength(x, y, sw);
+    build(x);
+    model.resetMetrics();
+    return new TreeMap<>(model.testStep(x, y, sw));
+  }
+
+  Tensor predictOnBatch(Tensor x) {
+    build(x);
+    return model.predictStep(x);
+  }
+
+  /**
+   * Builds the model for x: a Sequential from its shape; a subclassed model, whose layers build when first
+   * called, by calling it once on x's first row in inference mode (Keras builds it on the data's spec).
+   */
+  private void build(Tensor x) {
     model.buildFor(x.shape());
-    resetMetrics();
-    testStep(x, y, sw);
-    return logs();
+    if (!model.built()) {
+      try (TensorScope scope = TensorScope.open()) {
+        model.apply(rows(x, 0, Math.min(1, x.shape()[0])), false);
+      }
+    }
   }
 
   // ---------------------------------------------------------------- fit
 
-  /** For BackupAndRestore: start the current fit() at this epoch. */
-  void resumeAt(int epoch) {
+  /** For BackupAndRestore: start the current fit() at this epoch, its shuffle generator in this state (or null). */
+  void resumeAt(int epoch, Shuffling.State shuffleState) {
     resumeEpoch = epoch;
+    resumeShuffle = shuffleState;
+  }
+
+  /** The running fit()'s shuffle generator state, or null when it does not shuffle. */
+  Shuffling.State shuffleState() {
+    return shuffle == null ? null : shuffle.state();
   }
 
   History fit(Tensor x, Tensor y, FitOptions o) {
@@ -218,49 +286,59 @@ final class Trainer {
     params.put("verbose", o.verbose);
     cbs.setParams(params);
 
-    model.buildFor(x.shape());
+    build(x);
     model.setStopTraining(false);
     resumeEpoch = null;
+    resumeShuffle = null;
     cbs.onTrainBegin(Map.of());
     int first = resumeEpoch != null ? resumeEpoch : o.initialEpoch;
-    List<Variable> vars = model.trainableVariables();
-    boolean constraints = model.hasConstraints();
-    SplittableRandom rng = new SplittableRandom(o.seed != null ? o.seed : RandomSeeds.next());
-    Map<String, Double> epochLogs = new TreeMap<>();
-    LazyLogs batchLogs = new LazyLogs(this::logs);
-    for (int epoch = first; epoch < o.epochs && !model.stopTraining(); epoch++) {
-      resetMetrics();
-      cbs.onEpochBegin(epoch, Map.of());
-      Tensor xe = x;
-      Tensor ye = y;
-      Tensor swe = sw;
-      if (o.shuffle) {
-        Tensor perm = Shuffling.permutation(n, rng);
-        xe = Ops.gather(x, perm, 0);
-        ye = Ops.gather(y, perm, 0);
-        swe = sw == null ? null : Ops.gather(sw, perm, 0);
-      }
-      for (int b = 0; b < steps; b++) {
-        cbs.onTrainBatchBegin(b, Map.of());
-        long s = (long) b * o.batchSize;
-        long e = Math.min(n, s + o.batchSize);
-        trainStep(rows(xe, s, e), rows(ye, s, e), swe == null ? null : rows(swe, s, e), vars, constraints);
-        batchLogs.invalidate();
-        cbs.onTrainBatchEnd(b, batchLogs);
-        if (model.stopTraining()) {
-          break;
-        }
-      }
-      epochLogs = new TreeMap<>(logs());
-      if (vx != null) {
-        Map<String, Double> val = evaluateLoop(vx, vy, null, o.batchSize, cbs);
-        for (Map.Entry<String, Double> e : val.entrySet()) {
-          epochLogs.put("val_" + e.getKey(), e.getValue());
-        }
-      }
-      cbs.onEpochEnd(epoch, epochLogs);
+    stepVars = model.trainableVariables();
+    stepConstraints = model.hasConstraints();
+    if (stepVars.isEmpty()) {
+      LOG.warn("The model does not have any trainable weights.");
     }
-    cbs.onTrainEnd(epochLogs);
+    long seed = o.seed != null ? o.seed : RandomSeeds.next();
+    // a resumed run continues the interrupted run's generator: its next order is the one it would have drawn
+    shuffle = o.shuffle ? resumeShuffle != null ? Shuffling.Orders.resume(resumeShuffle, n)
+        : new Shuffling.Orders(seed) : null;
+    Map<String, Double> epochLogs = new TreeMap<>();
+    try {
+      for (int epoch = first; epoch < o.epochs && !model.stopTraining(); epoch++) {
+        model.resetMetrics();
+        Map<String, Double> stepLogs = null;
+        cbs.onEpochBegin(epoch, Map.of());
+        // NOTE: shuffled by index, gathered per batch: a shuffled copy of the whole training set per epoch
+        // held gigabytes of native memory until a major GC
+        int[] order = shuffle != null ? shuffle.next(n) : null;
+        for (int b = 0; b < steps; b++) {
+          cbs.onTrainBatchBegin(b, Map.of());
+          long s = (long) b * o.batchSize;
+          long e = Math.min(n, s + o.batchSize);
+          try (TensorScope batch = TensorScope.open()) {
+            stepLogs = model.trainStep(Shuffling.batch(x, order, s, e), Shuffling.batch(y, order, s, e),
+                Shuffling.batch(sw, order, s, e));
+          }
+          cbs.onTrainBatchEnd(b, stepLogs);
+          if (model.stopTraining()) {
+            break;
+          }
+        }
+        // as Keras: the epoch's logs are the last step's
+        epochLogs = new TreeMap<>(stepLogs != null ? stepLogs : logs());
+        if (vx != null) {
+          Map<String, Double> val = evaluateLoop(vx, vy, null, o.batchSize, cbs);
+          for (Map.Entry<String, Double> e : val.entrySet()) {
+            epochLogs.put("val_" + e.getKey(), e.getValue());
+          }
+        }
+        cbs.onEpochEnd(epoch, epochLogs);
+      }
+      cbs.onTrainEnd(epochLogs);
+    } finally {
+      shuffle = null;
+      resumeShuffle = null;
+      stepVars = null;
+    }
     return history;
   }
 
@@ -285,24 +363,23 @@ final class Trainer {
     params.put("steps", (int) ((x.shape()[0] + batchSize - 1) / batchSize));
     params.put("verbose", verbose);
     cbs.setParams(params);
-    model.buildFor(x.shape());
+    build(x);
     return evaluateLoop(x, y, sw, batchSize, cbs);
   }
 
   private Map<String, Double> evaluateLoop(Tensor x, Tensor y, Tensor sw, int batchSize, Callback cbs) {
-    resetMetrics();
+    model.resetMetrics();
     long n = x.shape()[0];
     cbs.onTestBegin(Map.of());
-    LazyLogs batchLogs = new LazyLogs(this::logs);
+    Map<String, Double> stepLogs = null;
     for (int b = 0; (long) b * batchSize < n; b++) {
       cbs.onTestBatchBegin(b, Map.of());
       long s = (long) b * batchSize;
       long e = Math.min(n, s + batchSize);
-      testStep(rows(x, s, e), rows(y, s, e), sw == null ? null : rows(sw, s, e));
-      batchLogs.invalidate();
-      cbs.onTestBatchEnd(b, batchLogs);
+      stepLogs = model.testStep(rows(x, s, e), rows(y, s, e), sw == null ? null : rows(sw, s, e));
+      cbs.onTestBatchEnd(b, stepLogs);
     }
-    Map<String, Double> out = logs();
+    Map<String, Double> out = new TreeMap<>(stepLogs != null ? stepLogs : logs());
     cbs.onTestEnd(out);
     return out;
   }
@@ -311,14 +388,14 @@ final class Trainer {
     if (batchSize <= 0) {
       throw new IllegalArgumentException("predict: batchSize must be positive, got " + batchSize);
     }
-    model.buildFor(x.shape());
+    build(x);
     long n = x.shape()[0];
     if (n <= batchSize) {
-      return model.call(x, false);
+      return model.predictStep(x);
     }
     List<INDArray> parts = new ArrayList<>();
     for (long s = 0; s < n; s += batchSize) {
-      parts.add(model.call(rows(x, s, Math.min(n, s + batchSize)), false).array());
+      parts.add(model.predictStep(rows(x, s, Math.min(n, s + batchSize))).array());
     }
     return Tensor.fromINDArray(Nd4j.concat(0, parts.toArray(new INDArray[0])));
   }

@@ -51,7 +51,8 @@ record Checkpoint(Path file, int epochsDone, List<double[]> weights, OptState op
   /** Where tapekit 0.1 wrote Java-serialized checkpoints; such a file is refused unread. */
   static final String OLD_FILE = "tapekit-spark-checkpoint.bin";
   static final String FORMAT = "tapekit-spark-checkpoint";
-  static final int FORMAT_VERSION = 1;
+  /** 2: weights in {@code model.weights()} (Keras 3's layer) order; 1 (read still): trainable weights first. */
+  static final int FORMAT_VERSION = 2;
   /** Cap on checkpoint.json (history, index, optimizer config). */
   static final int MAX_JSON_BYTES = 64 << 20;
   /** Cap on the slots of one variable (Adam with amsgrad has 3). */
@@ -230,7 +231,7 @@ record Checkpoint(Path file, int epochsDone, List<double[]> weights, OptState op
     }
     Map<String, List<Double>> history = history(root, epochs.size(), file);
 
-    List<Variable> weights = model.weights();
+    List<Variable> weights = version >= 2 ? model.weights() : dev.tapekit.io.ModelFiles.legacyWeightOrder(model);
     JsonNode wIndex = array(root, "weights", file);
     if (wIndex.size() != weights.size()) {
       throw bad(file, "weights", "the file holds " + wIndex.size() + " weights, but the model has " + weights.size()
@@ -306,6 +307,17 @@ record Checkpoint(Path file, int epochsDone, List<double[]> weights, OptState op
     for (int j = 0; j < slotVars.size(); j++) {
       int var = slotVars.get(j);
       slots.add(new OptState.Slot(var, slotNames.get(j), array(zip, slotEntry(j), trainable.get(var).shape(), file)));
+    }
+    if (version < 2) {
+      // format 1 listed the trainable weights first: into model.weights() order
+      Map<Variable, double[]> byVariable = new java.util.IdentityHashMap<>();
+      for (int i = 0; i < weights.size(); i++) {
+        byVariable.put(weights.get(i), values.get(i));
+      }
+      values = new ArrayList<>();
+      for (Variable v : model.weights()) {
+        values.add(byVariable.get(v));
+      }
     }
     return new Checkpoint(file, epochsDone, values, new OptState(steps, slots), history, epochs);
   }

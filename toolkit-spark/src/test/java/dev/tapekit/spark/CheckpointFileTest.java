@@ -220,8 +220,8 @@ class CheckpointFileTest {
     assertEquals("epoch: lists 2 epochs, but epochs_done is 3", tampered(json(r -> r.put("epochs_done", 3))));
     assertEquals("epoch[1]: must be an integer in [0, 1], got 7",
         tampered(json(r -> ((ArrayNode) r.get("epoch")).set(1, 7))));
-    assertEquals("format_version: is 2; this tapekit reads versions 1 to 1",
-        tampered(json(r -> r.put("format_version", 2))));
+    assertEquals("format_version: is 3; this tapekit reads versions 1 to 2",
+        tampered(json(r -> r.put("format_version", 3))));
     assertEquals("history.loss[0]: must be a number, got \"abc\"",
         tampered(json(r -> ((ArrayNode) r.get("history").get("loss")).set(0, "abc"))));
     assertEquals("history.loss: has 1 values for 2 epochs",

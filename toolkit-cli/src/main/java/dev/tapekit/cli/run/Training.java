@@ -1,6 +1,7 @@
 package dev.tapekit.cli.run;
 
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.tapekit.callbacks.BackupAndRestore;
 import dev.tapekit.callbacks.Callback;
 import dev.tapekit.callbacks.History;
 import dev.tapekit.callbacks.Progbar;
@@ -82,9 +83,12 @@ public final class Training {
     model.save(dir.resolve(MODEL_FILE));
     AtomicFiles.writeString(dir.resolve(RUN_CONFIG), ConfigFiles.json().writer(SerializationFeature.INDENT_OUTPUT)
         .writeValueAsString(RunConfigWriter.toMap(cfg)) + "\n");
-    Map<String, List<Double>> h = new LinkedHashMap<>(history.history());
-    HistoryFiles.writeCsv(h, dir.resolve("history.csv"));
-    HistoryFiles.writeJson(h, dir.resolve("history.json"));
+    // after a resume, BackupAndRestore holds every epoch (fit's History only those it ran)
+    History all = callbacks.stream().filter(c -> c instanceof BackupAndRestore).map(c -> ((BackupAndRestore) c).history())
+        .findFirst().orElse(history);
+    Map<String, List<Double>> h = new LinkedHashMap<>(all.history());
+    HistoryFiles.writeCsv(h, all.epoch(), dir.resolve("history.csv"));
+    HistoryFiles.writeJson(h, all.epoch(), dir.resolve("history.json"));
     HistoryPlot.write(h, model.name() + " (" + h.values().stream().mapToInt(List::size).max().orElse(0)
         + " epochs)", dir.resolve("history.png"));
     boolean report = false;
