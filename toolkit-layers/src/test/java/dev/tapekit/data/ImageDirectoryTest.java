@@ -176,13 +176,16 @@ class ImageDirectoryTest {
     ImageDirectory d = ImageDirectory.imageDatasetFromDirectory(twoClasses(),
         ImageDirectory.options().imageSize(4, 4).batchSize(4).seed(1));
     dev.tapekit.layers.RandomSeeds.setRandomSeed(2);
-    Sequential m = new Sequential(new Input(4, 4, 3), new Flatten(), new Dense(2, "softmax"));
-    m.compile("adam", "sparse_categorical_crossentropy", "accuracy");
-    var h = m.fit(Pipeline.from(d).prefetch(2), FitOptions.builder().epochs(30).verbose(0).build());
+    Sequential m = new Sequential(new Input(4, 4, 3), new Flatten(), new Dense(2));
+    m.compile(dev.tapekit.optimizers.Adam.builder().learningRate(0.01).build(),
+        dev.tapekit.losses.SparseCategoricalCrossentropy.builder().fromLogits(true).build(), List.of("accuracy"));
+    // Keras's Rescaling(1/255) as a map over the batches
+    Pipeline scaled = Pipeline.from(d).map(b -> new Batch(dev.tapekit.core.Ops.divide(b.x(), Tensor.scalar(255f)), b.y()));
+    var h = m.fit(scaled.prefetch(2), FitOptions.builder().epochs(30).verbose(0).build());
     List<Double> acc = h.history().get("accuracy");
     assertEquals(30, acc.size());
-    assertEquals(1.0, m.evaluate(d).get("accuracy"), 1e-9);
-    Tensor p = m.predict(d);
+    assertEquals(1.0, m.evaluate(scaled).get("accuracy"), 1e-9);
+    Tensor p = m.predict(scaled);
     assertArrayEquals(new long[] {8, 2}, p.shape());
   }
 }
