@@ -273,4 +273,43 @@ class StreamingFitTest {
     reader.get().join(30_000);
     assertFalse(reader.get().isAlive(), "fit returned but the prefetch thread of its infinite source still runs");
   }
+
+  /** A source over fixed batches that records what it yields and says whether they are fresh. */
+  private static dev.tapekit.data.BatchSource recording(List<Batch> given, List<Batch> yielded, boolean fresh) {
+    return new dev.tapekit.data.BatchSource() {
+      @Override
+      public Iterator<Batch> iterator() {
+        List<Batch> copy = new ArrayList<>();
+        for (Batch b : given) {
+          Batch c = new Batch(Tensor.fromINDArray(b.x().array().dup()), Tensor.fromINDArray(b.y().array().dup()));
+          copy.add(fresh ? c : b);
+        }
+        yielded.addAll(copy);
+        return copy.iterator();
+      }
+
+      @Override
+      public boolean freshBatches() {
+        return fresh;
+      }
+    };
+  }
+
+  @Test
+  void freshBatchesAreFreedAfterTheirStepAndTheUsersTensorsAreNot() {
+    // off-heap memory stays flat: a pipeline's own batches are released once used, not when the GC runs;
+    // tensors the caller still holds (a source that is not fresh) stay valid values
+    Tensor[] d = TrainingTest.blobs(30, 13);
+    List<Batch> given = new ArrayList<>();
+    Pipeline.fromTensorSlices(d[0], d[1]).batch(10).forEach(given::add);
+    List<Batch> fresh = new ArrayList<>();
+    TrainingTest.mlp().fit(recording(given, fresh, true), quiet().epochs(2).build());
+    assertEquals(6, fresh.size());
+    assertTrue(fresh.stream().allMatch(b -> b.x().array().wasClosed() && b.y().array().wasClosed()),
+        "a fresh batch was left to the garbage collector");
+    List<Batch> held = new ArrayList<>();
+    TrainingTest.mlp().fit(recording(given, held, false), quiet().epochs(2).build());
+    assertTrue(held.stream().noneMatch(b -> b.x().array().wasClosed()), "fit freed the caller's tensors");
+    assertEquals(30, given.stream().mapToLong(b -> b.x().toFloatArray().length / 2).sum());
+  }
 }
