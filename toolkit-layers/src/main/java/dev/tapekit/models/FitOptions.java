@@ -23,6 +23,9 @@ public final class FitOptions {
   final Tensor sampleWeight;
   final int initialEpoch;
   final List<Callback> callbacks;
+  final Integer stepsPerEpoch;
+  final Integer validationSteps;
+  final dev.tapekit.data.BatchSource validationSource;
 
   private FitOptions(Builder b) {
     if (b.batchSize <= 0) {
@@ -49,6 +52,14 @@ public final class FitOptions {
     sampleWeight = b.sampleWeight;
     initialEpoch = b.initialEpoch;
     callbacks = List.copyOf(b.callbacks);
+    for (Integer steps : new Integer[] {b.stepsPerEpoch, b.validationSteps}) {
+      if (steps != null && steps < 1) {
+        throw new IllegalArgumentException("fit: stepsPerEpoch and validationSteps must be >= 1, got " + steps);
+      }
+    }
+    stepsPerEpoch = b.stepsPerEpoch;
+    validationSteps = b.validationSteps;
+    validationSource = b.validationSource;
   }
 
   public static Builder builder() {
@@ -74,6 +85,9 @@ public final class FitOptions {
     private Tensor sampleWeight;
     private int initialEpoch;
     private final List<Callback> callbacks = new ArrayList<>();
+    private Integer stepsPerEpoch;
+    private Integer validationSteps;
+    private dev.tapekit.data.BatchSource validationSource;
 
     public Builder batchSize(int batchSize) { this.batchSize = batchSize; return this; }
     public Builder epochs(int epochs) { this.epochs = epochs; return this; }
@@ -94,6 +108,16 @@ public final class FitOptions {
     public Builder initialEpoch(int initialEpoch) { this.initialEpoch = initialEpoch; return this; }
     public Builder callbacks(Callback... callbacks) { this.callbacks.addAll(List.of(callbacks)); return this; }
     public Builder callbacks(List<? extends Callback> callbacks) { this.callbacks.addAll(callbacks); return this; }
+
+    /**
+     * With a streaming source: batches per epoch (Keras's steps_per_epoch); one pass then continues across
+     * epochs. Required for an infinite source; a finite one that runs out first warns and ends the epoch.
+     */
+    public Builder stepsPerEpoch(int steps) { this.stepsPerEpoch = steps; return this; }
+    /** With a streaming validation source: batches per validation (Keras's validation_steps). */
+    public Builder validationSteps(int steps) { this.validationSteps = steps; return this; }
+    /** Validation batches from a streaming source, evaluated at the end of each epoch. */
+    public Builder validationData(dev.tapekit.data.BatchSource source) { this.validationSource = source; return this; }
 
     public FitOptions build() {
       return new FitOptions(this);

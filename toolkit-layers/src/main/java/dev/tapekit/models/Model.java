@@ -278,6 +278,35 @@ public class Model extends Layer {
     return trainer.fit(x, y, options);
   }
 
+  /**
+   * Trains on a streaming source's batches (Keras's fit on a tf.data.Dataset): batchSize and shuffle are
+   * the source's business and ignored; stepsPerEpoch and validationSteps count batches.
+   */
+  public History fit(dev.tapekit.data.BatchSource source, FitOptions options) {
+    return new SourceLoops(this, trainer).fit(source, options);
+  }
+
+  /** The loss and metrics over a source's batches, silent; {@code steps} (or null: all) batches. */
+  public Map<String, Double> evaluate(dev.tapekit.data.BatchSource source, Integer steps, int verbose,
+      List<Callback> callbacks) {
+    return new SourceLoops(this, trainer).evaluate(source, steps, verbose, callbacks);
+  }
+
+  /** The loss and metrics over one pass of a source, silent. */
+  public Map<String, Double> evaluate(dev.tapekit.data.BatchSource source) {
+    return evaluate(source, null, 0, List.of());
+  }
+
+  /** The outputs for a source's batches (their targets are not used), {@code steps} or null for all. */
+  public Tensor predict(dev.tapekit.data.BatchSource source, Integer steps) {
+    return new SourceLoops(this, trainer).predict(source, steps);
+  }
+
+  /** The outputs for one pass of a source. */
+  public Tensor predict(dev.tapekit.data.BatchSource source) {
+    return predict(source, null);
+  }
+
   /** fit with {@code epochs} and {@code batchSize}, other options at Keras's defaults. */
   public History fit(Tensor x, Tensor y, int epochs, int batchSize) {
     return fit(x, y, FitOptions.builder().epochs(epochs).batchSize(batchSize).build());

