@@ -6,7 +6,6 @@ import dev.tapekit.callbacks.History;
 import dev.tapekit.callbacks.ProgbarLogger;
 import dev.tapekit.core.Tensor;
 import dev.tapekit.core.TensorScope;
-import dev.tapekit.core.Variable;
 import dev.tapekit.data.BatchSource;
 import dev.tapekit.data.Pipeline;
 import java.util.ArrayList;
@@ -52,27 +51,26 @@ final class SourceLoops {
       List<Callback> all = withProgbar(o.verbose, o.callbacks);
       all.add(trainer.history);
       CallbackList cbs = callbacks(all, o.epochs, train.knownSteps(), o.verbose);
-      model.buildFor(train.peek().x().shape());
+      trainer.build(train.peek().x());
       model.setStopTraining(false);
       cbs.onTrainBegin(Map.of());
-      List<Variable> vars = model.trainableVariables();
-      boolean constraints = model.hasConstraints();
       Map<String, Double> epochLogs = new TreeMap<>();
-      LazyLogs batchLogs = new LazyLogs(trainer::logs);
       for (int epoch = o.initialEpoch; epoch < o.epochs && !model.stopTraining(); epoch++) {
-        trainer.resetMetrics();
+        model.resetMetrics();
         cbs.onEpochBegin(epoch, Map.of());
+        List<Map<String, Double>> last = new ArrayList<>(java.util.Collections.singletonList(null));
         train.epoch((b, batch) -> {
           cbs.onTrainBatchBegin(b, Map.of());
           try (TensorScope scope = TensorScope.open()) {
             Tensor sw = Trainer.sampleWeights(batch.y(), null, o.classWeight);
-            trainer.trainStep(batch.x(), batch.y(), sw, vars, constraints);
+            // the overridable step, as fit on arrays runs it
+            last.set(0, model.trainStep(batch.x(), batch.y(), sw));
           }
-          batchLogs.invalidate();
-          cbs.onTrainBatchEnd(b, batchLogs);
+          cbs.onTrainBatchEnd(b, last.get(0));
           return !model.stopTraining();
         });
-        epochLogs = new TreeMap<>(trainer.logs());
+        // as Keras: the epoch's logs are the last step's
+        epochLogs = new TreeMap<>(last.get(0) != null ? last.get(0) : trainer.logs());
         if (val != null) {
           for (Map.Entry<String, Double> e : evaluateEpoch(val, cbs).entrySet()) {
             epochLogs.put("val_" + e.getKey(), e.getValue());
@@ -92,23 +90,22 @@ final class SourceLoops {
         throw new IllegalArgumentException("evaluate: the data " + source + " yields no batches");
       }
       CallbackList cbs = callbacks(withProgbar(verbose, callbacks), 1, data.knownSteps(), verbose);
-      model.buildFor(data.peek().x().shape());
+      trainer.build(data.peek().x());
       return evaluateEpoch(data, cbs);
     }
   }
 
   private Map<String, Double> evaluateEpoch(EpochSteps data, Callback cbs) {
-    trainer.resetMetrics();
+    model.resetMetrics();
     cbs.onTestBegin(Map.of());
-    LazyLogs batchLogs = new LazyLogs(trainer::logs);
+    List<Map<String, Double>> last = new ArrayList<>(java.util.Collections.singletonList(null));
     data.epoch((b, batch) -> {
       cbs.onTestBatchBegin(b, Map.of());
-      trainer.testStep(batch.x(), batch.y(), null);
-      batchLogs.invalidate();
-      cbs.onTestBatchEnd(b, batchLogs);
+      last.set(0, model.testStep(batch.x(), batch.y(), null));
+      cbs.onTestBatchEnd(b, last.get(0));
       return true;
     });
-    Map<String, Double> out = trainer.logs();
+    Map<String, Double> out = new TreeMap<>(last.get(0) != null ? last.get(0) : trainer.logs());
     cbs.onTestEnd(out);
     return out;
   }
@@ -118,11 +115,11 @@ final class SourceLoops {
       if (data.peek() == null) {
         throw new IllegalArgumentException("predict: the data " + source + " yields no batches");
       }
-      model.buildFor(data.peek().x().shape());
+      trainer.build(data.peek().x());
       List<INDArray> parts = new ArrayList<>();
       data.epoch((b, batch) -> {
         // a copy: the batch's memory may be freed after this step, and the output may be a view of it
-        parts.add(model.call(batch.x(), false).array().dup('c'));
+        parts.add(model.predictStep(batch.x()).array().dup('c'));
         return true;
       });
       return Tensor.fromINDArray(parts.size() == 1 ? parts.get(0) : Nd4j.concat(0, parts.toArray(new INDArray[0])));

@@ -222,7 +222,7 @@ final class Trainer {
    * Builds the model for x: a Sequential from its shape; a subclassed model, whose layers build when first
    * called, by calling it once on x's first row in inference mode (Keras builds it on the data's spec).
    */
-  private void build(Tensor x) {
+  void build(Tensor x) {
     model.buildFor(x.shape());
     if (!model.built()) {
       try (TensorScope scope = TensorScope.open()) {

@@ -71,6 +71,51 @@ class StreamingFitTest {
     assertArrayEquals(arrays.predict(d[0]).toFloatArray(), streamed.predict(test).toFloatArray(), 1e-6f);
   }
 
+  /** Counts the calls of the overridable steps (Keras's train_step, test_step, predict_step). */
+  static final class CountingModel extends Sequential {
+    int train;
+    int test;
+    int predict;
+
+    CountingModel() {
+      super(new dev.tapekit.layers.Input(2), new dev.tapekit.layers.Dense(4));
+    }
+
+    @Override
+    public Map<String, Double> trainStep(Tensor x, Tensor y, Tensor sampleWeight) {
+      train++;
+      return super.trainStep(x, y, sampleWeight);
+    }
+
+    @Override
+    public Map<String, Double> testStep(Tensor x, Tensor y, Tensor sampleWeight) {
+      test++;
+      return super.testStep(x, y, sampleWeight);
+    }
+
+    @Override
+    public Tensor predictStep(Tensor x) {
+      predict++;
+      return super.predictStep(x);
+    }
+  }
+
+  @Test
+  void aSourceRunsTheModelsOverridableSteps() {
+    // Keras's fit/evaluate/predict call train_step/test_step/predict_step whatever the data is
+    Tensor[] d = TrainingTest.blobs(100, 3);
+    CountingModel m = new CountingModel();
+    m.compile("sgd", "sparse_categorical_crossentropy", "accuracy");
+    Pipeline data = Pipeline.fromTensorSlices(d[0], d[1]).batch(25);
+    m.fit(data, quiet().epochs(2).validationData(data).build());
+    assertEquals(8, m.train);
+    assertEquals(8, m.test, "validation after each epoch");
+    m.evaluate(data);
+    m.predict(data);
+    assertEquals(12, m.test);
+    assertEquals(4, m.predict);
+  }
+
   @Test
   void stepsPerEpochOnARepeatedSourceContinuesOnePassAcrossEpochs() {
     // Keras: with steps_per_epoch, the iterator is not reset at each epoch; the next epoch starts where
