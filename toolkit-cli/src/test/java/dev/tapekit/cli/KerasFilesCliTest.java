@@ -94,6 +94,10 @@ class KerasFilesCliTest {
         java.util.Arrays.toString(Models.load(back).predict(x).toFloatArray()));
   }
 
+  private static String withoutOptimizer(String summary) {
+    return summary.replaceAll("(?m)^ Optimizer params: .*\\R", "");
+  }
+
   @Test
   void aSavedKerasModelIsFineTunedFromAConfig() throws Exception {
     Path keras = dir.resolve("ft/base.keras");
@@ -114,7 +118,9 @@ class KerasFilesCliTest {
     assertTrue(c.out().contains("Epoch 2/2"), c.toString());
     Model base = Models.load(keras);
     Model tuned = Models.load(out.resolve("model.tapekit"));
-    assertEquals(base.summaryString(), tuned.summaryString(), "the same architecture, trained further");
+    // the optimizer's line differs (Adam before, SGD after), as in Keras
+    assertEquals(withoutOptimizer(base.summaryString()), withoutOptimizer(tuned.summaryString()),
+        "the same architecture, trained further");
     Tensor x = Tensor.randomUniform(new long[] {2, 8, 8}, 0, 1, 9);
     assertNotEquals(java.util.Arrays.toString(base.predict(x).toFloatArray()),
         java.util.Arrays.toString(tuned.predict(x).toFloatArray()), "fine-tuning changed the weights");
@@ -125,7 +131,7 @@ class KerasFilesCliTest {
     assertEquals(0, e.code(), e.toString());
     Cli s = Cli.run("summary", "--config", cfg.toString());
     assertEquals(0, s.code(), s.toString());
-    assertEquals(base.summaryString(), s.out());
+    assertEquals(withoutOptimizer(base.summaryString()), withoutOptimizer(s.out()), "the config's model");
   }
 
   @Test
