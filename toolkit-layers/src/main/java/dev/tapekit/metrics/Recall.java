@@ -11,7 +11,7 @@ package dev.tapekit.metrics;
  * Recall p = Recall.builder().thresholds(0.3, 0.7).topK(2).classId(1).build();
  * </pre>
  */
-public final class Recall extends ConfusionMetric {
+public final class Recall extends TopKMetric {
   /** Named "recall", threshold 0.5. */
   public Recall() {
     this(builder().args());
@@ -23,13 +23,7 @@ public final class Recall extends ConfusionMetric {
   }
 
   private Recall(MetricArgs a) {
-    this(a, a.integer("top_k", 1, true), a.integer("class_id", 0, true));
-  }
-
-  private Recall(MetricArgs a, Integer topK, Integer classId) {
-    super(a.name(), config(a, "top_k", topK, "class_id", classId), new Thresholded(
-        a.thresholds("thresholds", topK == null ? 0.5 : Thresholded.NEG_INF), topK, classId, false, null, null,
-        Thresholded.evenlyDistributed(a.thresholds("thresholds", 0.5))));
+    super(a);
   }
 
   @Override
@@ -43,24 +37,9 @@ public final class Recall extends ConfusionMetric {
   }
 
   /** Builds a {@link Recall}. */
-  public static final class Builder extends MetricBuilder<Builder, Recall> {
+  public static final class Builder extends TopKMetric.Builder<Builder, Recall> {
     Builder() {
-      super("Recall", "recall", "thresholds", null, "top_k", null, "class_id", null);
-    }
-
-    /** Keras's {@code thresholds}: one value in [0, 1], or several (one result each). */
-    public Builder thresholds(double... thresholds) {
-      return set("thresholds", thresholdsValue(thresholds));
-    }
-
-    /** Keras's {@code top_k}: only each row's k highest predictions are positive. */
-    public Builder topK(int topK) {
-      return set("top_k", topK);
-    }
-
-    /** Keras's {@code class_id}: the class (index on the last axis) the metric is computed for. */
-    public Builder classId(int classId) {
-      return set("class_id", classId);
+      super("Recall", "recall");
     }
 
     @Override
