@@ -172,7 +172,10 @@ final class Keras1Names {
     return Map.of("class_name", name, "config", config);
   }
 
-  /** Keras 1's Merge layer in a functional model: sum is Add, concat is Concatenate; other modes are refused. */
+  /**
+   * Keras 1's Merge layer in a functional model: sum, mul, ave, max and concat are Keras 2's Add, Multiply,
+   * Average, Maximum and Concatenate; dot, cos and a Python mode are refused.
+   */
   private static String merge(Map<String, Object> c, String at) {
     if (c.get("layers") != null) {
       throw new IllegalArgumentException(at + "a Keras 1 Merge of Sequential branches is not supported; rebuild it "
@@ -184,15 +187,22 @@ final class Keras1Names {
         "output_mask_type", "arguments")) {
       c.remove(k);
     }
-    if ("sum".equals(mode)) {
-      return "Add";
+    String elementwise = mode == null ? null : switch (mode.toString()) {
+      case "sum" -> "Add";
+      case "mul" -> "Multiply";
+      case "ave" -> "Average";
+      case "max" -> "Maximum";
+      default -> null;
+    };
+    if (elementwise != null) {
+      return elementwise;
     }
     if ("concat".equals(mode)) {
       c.put("axis", axis == null ? -1 : axis);
       return "Concatenate";
     }
-    throw new IllegalArgumentException(at + "Merge mode=" + KerasJson.show(mode) + " is not supported (only 'sum' "
-        + "and 'concat')");
+    throw new IllegalArgumentException(at + "Merge mode=" + KerasJson.show(mode) + " is not supported (only 'sum', "
+        + "'mul', 'ave', 'max' and 'concat')");
   }
 
   /** Keras 1's {@code input_dim} (and {@code input_length} for sequences) as a batch_input_shape. */

@@ -158,6 +158,36 @@ class LegacyH5ReaderTest {
   }
 
   @Test
+  void keras1ElementwiseMergeModes() {
+    // Keras 1's Merge(mode='mul'|'ave'|'max') are Keras 2's Multiply, Average and Maximum
+    Tensor wa = rand(62, 3, 2);
+    Tensor wb = rand(63, 3, 2);
+    Tensor x = rand(64, 5, 3);
+    Tensor a = Ops.matmul(x, wa);
+    Tensor b = Ops.matmul(x, wb);
+    Map<String, Tensor> expected = Map.of("mul", Ops.multiply(a, b), "ave", Ops.divide(Ops.add(a, b), 2.0),
+        "max", Ops.maximum(a, b));
+    for (Map.Entry<String, Tensor> e : expected.entrySet()) {
+      Map<String, Object> model = Map.of("class_name", "Model", "config", Map.of("name", "m",
+          "layers", List.of(
+              Map.of("class_name", "InputLayer", "name", "in", "inbound_nodes", List.of(),
+                  "config", Map.of("name", "in", "batch_input_shape", shape(null, 3), "input_dtype", "float32")),
+              Map.of("class_name", "Dense", "name", "a", "inbound_nodes", List.of(List.of(List.of("in", 0, 0))),
+                  "config", Map.of("name", "a", "output_dim", 2, "bias", false)),
+              Map.of("class_name", "Dense", "name", "b", "inbound_nodes", List.of(List.of(List.of("in", 0, 0))),
+                  "config", Map.of("name", "b", "output_dim", 2, "bias", false)),
+              Map.of("class_name", "Merge", "name", "merged",
+                  "inbound_nodes", List.of(List.of(List.of("a", 0, 0), List.of("b", 0, 0))),
+                  "config", Map.of("name", "merged", "mode", e.getKey()))),
+          "input_layers", List.of(List.of("in", 0, 0)), "output_layers", List.of(List.of("merged", 0, 0))));
+      Path p = new LegacyFileBuilder().version("1.2.2", "tensorflow").modelConfig(model)
+          .layer("in", weights()).layer("a", weights("a_W", wa)).layer("b", weights("b_W", wb))
+          .layer("merged", weights()).write(dir.resolve(e.getKey() + ".h5"));
+      assertClose(e.getValue(), Models.load(p).predict(x), "Merge mode " + e.getKey());
+    }
+  }
+
+  @Test
   void keras1FunctionalMergeAndKeras2TrainingConfig() {
     Tensor wa = rand(60, 3, 2);
     Tensor wb = rand(61, 3, 4);

@@ -43,6 +43,11 @@ public final class Layers {
     register("LSTM", LSTM::fromConfig);
     register("GRU", GRU::fromConfig);
     register("Add", Add::fromConfig);
+    register("Subtract", Subtract::fromConfig);
+    register("Multiply", Multiply::fromConfig);
+    register("Average", Average::fromConfig);
+    register("Maximum", Maximum::fromConfig);
+    register("Minimum", Minimum::fromConfig);
     register("Concatenate", Concatenate::fromConfig);
   }
 

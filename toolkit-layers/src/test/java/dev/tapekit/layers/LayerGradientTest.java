@@ -170,6 +170,11 @@ class LayerGradientTest {
   void merging() {
     check(Add.builder().dtype("float64").build(), true, rand(21, 2, 3), rand(22, 2, 3));
     check(Concatenate.builder().dtype("float64").build(), true, rand(23, 2, 3), rand(24, 2, 2));
+    check(Subtract.builder().dtype("float64").build(), true, rand(25, 2, 3), rand(26, 2, 3));
+    check(Multiply.builder().dtype("float64").build(), true, rand(27, 2, 3), rand(28, 2, 3), rand(29, 2, 3));
+    check(Average.builder().dtype("float64").build(), true, rand(30, 2, 3), rand(31, 2, 3), rand(32, 2, 3));
+    check(Maximum.builder().dtype("float64").build(), true, rand(33, 2, 3), rand(34, 2, 3));
+    check(Minimum.builder().dtype("float64").build(), true, rand(35, 2, 3), rand(36, 2, 3));
   }
 
   /** Calls the wrapped layer with a fixed mask, so {@link #check} covers masked steps in weight gradients too. */
