@@ -10,8 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Keras 1 and 2 model configs (legacy {@code .h5} files, {@code model.to_json()}, TensorFlow.js's
@@ -23,7 +21,6 @@ import org.slf4j.LoggerFactory;
  * What tapekit cannot reproduce fails naming the file, the layer and the option.
  */
 final class LegacyConfigs {
-  private static final Logger LOG = LoggerFactory.getLogger(LegacyConfigs.class);
   /**
    * Options tapekit's layers must echo back when a config sets them (ignoring one would change the outputs,
    * not fail), with Keras 3's default for a layer whose config does not mention the option.
@@ -257,12 +254,7 @@ final class LegacyConfigs {
     if (cls.equals("GRU") && !c.containsKey("reset_after")) {
       c.put("reset_after", false); // Keras before 2.1.5 had no reset_after: its GRU is reset_after=False
     }
-    for (String key : List.of("dropout", "recurrent_dropout")) {
-      if (c.get(key) instanceof Number d && d.doubleValue() != 0) {
-        LOG.warn("{}{}={} is not applied by tapekit's {} (the same outputs at inference; fit trains without it)",
-            at, key, d, cls);
-      }
-    }
+    // dropout and recurrent_dropout pass through: tapekit's recurrent layers apply them in training
   }
 
   private static void refuseTrue(Map<String, Object> c, String key, String at) {

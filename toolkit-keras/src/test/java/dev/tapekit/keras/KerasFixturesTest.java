@@ -111,6 +111,13 @@ class KerasFixturesTest {
   }
 
   @Test
+  void recurrentDropoutOfTheFileIsKept() {
+    // the file's LSTM was trained with dropout=0.2: it applies in training (fine-tuning), not at inference
+    Model m = Models.load(KerasFixtures.file("simple_lstm/simple_lstm_tf_keras_2_model.h5"));
+    assertEquals(0.2, ((Number) m.layers().get(0).getConfig().get("dropout")).doubleValue(), 1e-12);
+  }
+
+  @Test
   void weightsOnlyFileIsNotAModel() {
     Path p = KerasFixtures.file("simple_lstm/simple_lstm_tf_keras_2_weights.h5");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Models.load(p));
