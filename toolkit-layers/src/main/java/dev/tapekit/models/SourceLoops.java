@@ -3,13 +3,11 @@ package dev.tapekit.models;
 import dev.tapekit.callbacks.Callback;
 import dev.tapekit.callbacks.CallbackList;
 import dev.tapekit.callbacks.History;
-import dev.tapekit.callbacks.ProgbarLogger;
 import dev.tapekit.core.Tensor;
 import dev.tapekit.core.TensorScope;
 import dev.tapekit.data.BatchSource;
 import dev.tapekit.data.Pipeline;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -31,7 +29,7 @@ final class SourceLoops {
   }
 
   History fit(BatchSource source, FitOptions o) {
-    requireCompiled("fit");
+    trainer.requireCompiled("fit");
     if (o.validationSplit > 0) {
       throw new IllegalArgumentException("fit: `validation_split` is only supported for Tensors or NumPy arrays. "
           + "Found: " + source);
@@ -48,9 +46,9 @@ final class SourceLoops {
         throw new IllegalArgumentException("fit: the training data " + source + " yields no batches");
       }
       trainer.history = new History();
-      List<Callback> all = withProgbar(o.verbose, o.callbacks);
+      List<Callback> all = Trainer.withProgbar(o.verbose, o.callbacks);
       all.add(trainer.history);
-      CallbackList cbs = callbacks(all, o.epochs, train.knownSteps(), o.verbose);
+      CallbackList cbs = trainer.callbacks(all, o.epochs, train.knownSteps(), o.verbose);
       trainer.build(train.peek().x());
       model.setStopTraining(false);
       cbs.onTrainBegin(Map.of());
@@ -84,12 +82,12 @@ final class SourceLoops {
   }
 
   Map<String, Double> evaluate(BatchSource source, Integer steps, int verbose, List<Callback> callbacks) {
-    requireCompiled("evaluate");
+    trainer.requireCompiled("evaluate");
     try (EpochSteps data = new EpochSteps(source, steps, "evaluate")) {
       if (data.peek() == null) {
         throw new IllegalArgumentException("evaluate: the data " + source + " yields no batches");
       }
-      CallbackList cbs = callbacks(withProgbar(verbose, callbacks), 1, data.knownSteps(), verbose);
+      CallbackList cbs = trainer.callbacks(Trainer.withProgbar(verbose, callbacks), 1, data.knownSteps(), verbose);
       trainer.build(data.peek().x());
       return evaluateEpoch(data, cbs);
     }
@@ -124,31 +122,5 @@ final class SourceLoops {
       });
       return Tensor.fromINDArray(parts.size() == 1 ? parts.get(0) : Nd4j.concat(0, parts.toArray(new INDArray[0])));
     }
-  }
-
-  private void requireCompiled(String what) {
-    if (trainer.optimizer == null) {
-      throw new IllegalStateException("You must call `compile()` before calling `" + what + "()`.");
-    }
-  }
-
-  private static List<Callback> withProgbar(int verbose, List<Callback> given) {
-    List<Callback> all = new ArrayList<>();
-    if (verbose > 0 && given.stream().noneMatch(c -> c instanceof ProgbarLogger)) {
-      all.add(verbose == 2 ? new ProgbarLogger(System.out, false) : new ProgbarLogger());
-    }
-    all.addAll(given);
-    return all;
-  }
-
-  private CallbackList callbacks(List<Callback> all, int epochs, int steps, int verbose) {
-    CallbackList cbs = new CallbackList(all);
-    cbs.setModel(model);
-    Map<String, Object> params = new HashMap<>();
-    params.put("epochs", epochs);
-    params.put("steps", steps);
-    params.put("verbose", verbose);
-    cbs.setParams(params);
-    return cbs;
   }
 }

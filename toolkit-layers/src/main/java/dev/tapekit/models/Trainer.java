@@ -69,7 +69,7 @@ final class Trainer {
     }
   }
 
-  private void requireCompiled(String what) {
+  void requireCompiled(String what) {
     if (optimizer == null) {
       throw new IllegalStateException("You must call `compile()` before calling `" + what + "()`.");
     }
@@ -271,20 +271,9 @@ final class Trainer {
     }
     int steps = (int) ((n + o.batchSize - 1) / o.batchSize);
     history = new History();
-    List<Callback> all = new ArrayList<>();
-    // as Keras: a ProgbarLogger among the callbacks (one printing elsewhere) replaces the default one
-    if (o.verbose > 0 && !hasProgbar(o.callbacks)) {
-      all.add(o.verbose == 2 ? new ProgbarLogger(System.out, false) : new ProgbarLogger());
-    }
-    all.addAll(o.callbacks);
+    List<Callback> all = withProgbar(o.verbose, o.callbacks);
     all.add(history);
-    CallbackList cbs = new CallbackList(all);
-    cbs.setModel(model);
-    Map<String, Object> params = new HashMap<>();
-    params.put("epochs", o.epochs);
-    params.put("steps", steps);
-    params.put("verbose", o.verbose);
-    cbs.setParams(params);
+    CallbackList cbs = callbacks(all, o.epochs, steps, o.verbose);
 
     build(x);
     model.setStopTraining(false);
@@ -342,8 +331,29 @@ final class Trainer {
     return history;
   }
 
-  private static boolean hasProgbar(List<Callback> callbacks) {
-    return callbacks.stream().anyMatch(c -> c instanceof ProgbarLogger);
+  /**
+   * The callbacks of a fit or evaluate: as Keras, a progress bar printing to System.out when verbose, unless
+   * {@code given} holds a ProgbarLogger already (one printing elsewhere replaces the default one).
+   */
+  static List<Callback> withProgbar(int verbose, List<Callback> given) {
+    List<Callback> all = new ArrayList<>();
+    if (verbose > 0 && given.stream().noneMatch(c -> c instanceof ProgbarLogger)) {
+      all.add(verbose == 2 ? new ProgbarLogger(System.out, false) : new ProgbarLogger());
+    }
+    all.addAll(given);
+    return all;
+  }
+
+  /** {@code all} bound to the model, with Keras's params ({@code epochs}, {@code steps}, {@code verbose}). */
+  CallbackList callbacks(List<Callback> all, int epochs, int steps, int verbose) {
+    CallbackList cbs = new CallbackList(all);
+    cbs.setModel(model);
+    Map<String, Object> params = new HashMap<>();
+    params.put("epochs", epochs);
+    params.put("steps", steps);
+    params.put("verbose", verbose);
+    cbs.setParams(params);
+    return cbs;
   }
 
   // ---------------------------------------------------------------- evaluate and predict
@@ -351,18 +361,8 @@ final class Trainer {
   Map<String, Double> evaluate(Tensor x, Tensor y, Tensor sw, int batchSize, int verbose, List<Callback> callbacks) {
     requireCompiled("evaluate");
     checkSameLength(x, y, sw);
-    List<Callback> all = new ArrayList<>();
-    if (verbose > 0 && !hasProgbar(callbacks)) {
-      all.add(verbose == 2 ? new ProgbarLogger(System.out, false) : new ProgbarLogger());
-    }
-    all.addAll(callbacks);
-    CallbackList cbs = new CallbackList(all);
-    cbs.setModel(model);
-    Map<String, Object> params = new HashMap<>();
-    params.put("epochs", 1);
-    params.put("steps", (int) ((x.shape()[0] + batchSize - 1) / batchSize));
-    params.put("verbose", verbose);
-    cbs.setParams(params);
+    CallbackList cbs = callbacks(withProgbar(verbose, callbacks), 1, (int) ((x.shape()[0] + batchSize - 1) / batchSize),
+        verbose);
     build(x);
     return evaluateLoop(x, y, sw, batchSize, cbs);
   }
