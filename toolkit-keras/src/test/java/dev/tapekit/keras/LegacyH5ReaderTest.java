@@ -157,6 +157,26 @@ class LegacyH5ReaderTest {
     assertClose(reference1.predict(x1), m1.predict(x1), "Keras 1 Conv1D");
   }
 
+  /**
+   * A Keras 1 functional model: Dense a (2 units) and Dense b ({@code bUnits}) on a 3-wide input, merged by a
+   * Merge layer named {@code merged} with {@code mergeConfig} (its mode and arguments).
+   */
+  private static Map<String, Object> keras1Merge(int bUnits, Map<String, Object> mergeConfig) {
+    Map<String, Object> merge = new LinkedHashMap<>(mergeConfig);
+    merge.put("name", "merged");
+    return Map.of("class_name", "Model", "config", Map.of("name", "m",
+        "layers", List.of(
+            Map.of("class_name", "InputLayer", "name", "in", "inbound_nodes", List.of(),
+                "config", Map.of("name", "in", "batch_input_shape", shape(null, 3), "input_dtype", "float32")),
+            Map.of("class_name", "Dense", "name", "a", "inbound_nodes", List.of(List.of(List.of("in", 0, 0))),
+                "config", Map.of("name", "a", "output_dim", 2, "bias", false)),
+            Map.of("class_name", "Dense", "name", "b", "inbound_nodes", List.of(List.of(List.of("in", 0, 0))),
+                "config", Map.of("name", "b", "output_dim", bUnits, "bias", false)),
+            Map.of("class_name", "Merge", "name", "merged",
+                "inbound_nodes", List.of(List.of(List.of("a", 0, 0), List.of("b", 0, 0))), "config", merge)),
+        "input_layers", List.of(List.of("in", 0, 0)), "output_layers", List.of(List.of("merged", 0, 0))));
+  }
+
   @Test
   void keras1ElementwiseMergeModes() {
     // Keras 1's Merge(mode='mul'|'ave'|'max') are Keras 2's Multiply, Average and Maximum
@@ -168,18 +188,7 @@ class LegacyH5ReaderTest {
     Map<String, Tensor> expected = Map.of("mul", Ops.multiply(a, b), "ave", Ops.divide(Ops.add(a, b), 2.0),
         "max", Ops.maximum(a, b));
     for (Map.Entry<String, Tensor> e : expected.entrySet()) {
-      Map<String, Object> model = Map.of("class_name", "Model", "config", Map.of("name", "m",
-          "layers", List.of(
-              Map.of("class_name", "InputLayer", "name", "in", "inbound_nodes", List.of(),
-                  "config", Map.of("name", "in", "batch_input_shape", shape(null, 3), "input_dtype", "float32")),
-              Map.of("class_name", "Dense", "name", "a", "inbound_nodes", List.of(List.of(List.of("in", 0, 0))),
-                  "config", Map.of("name", "a", "output_dim", 2, "bias", false)),
-              Map.of("class_name", "Dense", "name", "b", "inbound_nodes", List.of(List.of(List.of("in", 0, 0))),
-                  "config", Map.of("name", "b", "output_dim", 2, "bias", false)),
-              Map.of("class_name", "Merge", "name", "merged",
-                  "inbound_nodes", List.of(List.of(List.of("a", 0, 0), List.of("b", 0, 0))),
-                  "config", Map.of("name", "merged", "mode", e.getKey()))),
-          "input_layers", List.of(List.of("in", 0, 0)), "output_layers", List.of(List.of("merged", 0, 0))));
+      Map<String, Object> model = keras1Merge(2, Map.of("mode", e.getKey()));
       Path p = new LegacyFileBuilder().version("1.2.2", "tensorflow").modelConfig(model)
           .layer("in", weights()).layer("a", weights("a_W", wa)).layer("b", weights("b_W", wb))
           .layer("merged", weights()).write(dir.resolve(e.getKey() + ".h5"));
@@ -191,24 +200,13 @@ class LegacyH5ReaderTest {
   void keras1FunctionalMergeAndKeras2TrainingConfig() {
     Tensor wa = rand(60, 3, 2);
     Tensor wb = rand(61, 3, 4);
-    Map<String, Object> model = Map.of("class_name", "Model", "config", Map.of("name", "m",
-        "layers", List.of(
-            Map.of("class_name", "InputLayer", "name", "in", "inbound_nodes", List.of(),
-                "config", Map.of("name", "in", "batch_input_shape", shape(null, 3), "input_dtype", "float32")),
-            Map.of("class_name", "Dense", "name", "a", "inbound_nodes", List.of(List.of(List.of("in", 0, 0))),
-                "config", Map.of("name", "a", "output_dim", 2, "bias", false)),
-            Map.of("class_name", "Dense", "name", "b", "inbound_nodes", List.of(List.of(List.of("in", 0, 0))),
-                "config", Map.of("name", "b", "output_dim", 4, "bias", false)),
-            Map.of("class_name", "Merge", "name", "cat",
-                "inbound_nodes", List.of(List.of(List.of("a", 0, 0), List.of("b", 0, 0))),
-                "config", Map.of("name", "cat", "mode", "concat", "concat_axis", -1))),
-        "input_layers", List.of(List.of("in", 0, 0)), "output_layers", List.of(List.of("cat", 0, 0))));
+    Map<String, Object> model = keras1Merge(4, Map.of("mode", "concat", "concat_axis", -1));
     Path p = new LegacyFileBuilder().version("1.2.2", "tensorflow").modelConfig(model)
         .trainingConfig(Map.of("optimizer_config", Map.of("class_name", "SGD",
             "config", Map.of("lr", 0.05, "momentum", 0.9, "decay", 1e-6, "nesterov", true)),
             "loss", "mean_squared_error", "metrics", List.of("mae")))
         .layer("in", weights()).layer("a", weights("a_W", wa)).layer("b", weights("b_W", wb))
-        .layer("cat", weights()).write(dir.resolve("merge.h5"));
+        .layer("merged", weights()).write(dir.resolve("merge.h5"));
     Model m = Models.load(p);
     Tensor x = rand(62, 5, 3);
     assertClose(Ops.concat(List.of(Ops.matmul(x, wa), Ops.matmul(x, wb)), 1), m.predict(x), "Merge concat");
