@@ -84,18 +84,13 @@ final class MirroredFit {
     for (int epoch = 0; epoch < epochs && !model.stopTraining(); epoch++) {
       resetMetrics();
       cbs.onEpochBegin(epoch, Map.of());
-      Tensor xe = x;
-      Tensor ye = y;
-      if (rng != null) {
-        Tensor perm = Shuffling.permutation(n, rng);
-        xe = Ops.gather(x, perm, 0);
-        ye = Ops.gather(y, perm, 0);
-      }
+      // shuffle indices, gather per batch: no shuffled copy of the training set per epoch
+      int[] order = rng == null ? null : Shuffling.order(n, rng);
       for (int b = 0; b < steps && !model.stopTraining(); b++) {
         cbs.onTrainBatchBegin(b, Map.of());
         long s = (long) b * batchSize;
         long e = Math.min(n, s + batchSize);
-        step(Shards.rows(xe, s, e), Shards.rows(ye, s, e), vars, constraints);
+        step(Shuffling.batch(x, order, s, e), Shuffling.batch(y, order, s, e), vars, constraints);
         cbs.onTrainBatchEnd(b, logs());
       }
       epochLogs = logs();
