@@ -300,6 +300,44 @@ class MultiIoFitTest {
     assertFalse(back.outputMetrics().get(1).isEmpty());
   }
 
+  @Test
+  void fitCallsTheListStepThatAUserOverrides() {
+    // Keras's train_step(data) with data = ([a, b], [cls, reg], sw): a custom step sees every array of the batch
+    Tensor[] d = data(16, 15);
+    Model graph = twoByTwo();
+    List<Integer> seen = new ArrayList<>();
+    Model custom = new Model(graph.inputs(), graph.outputs(), "custom_step") {
+      @Override
+      public Map<String, Double> trainStep(List<Tensor> x, List<Tensor> y, List<Tensor> sampleWeight) {
+        seen.add(x.size() * 10 + y.size());
+        List<Tensor> yPred = callAll(x, true);
+        double total = computeLoss(x, y, yPred, sampleWeight).doubleValue();
+        Map<String, Double> logs = new java.util.TreeMap<>(computeMetrics(x, y, yPred, sampleWeight));
+        logs.put("custom_loss", total);
+        return logs;
+      }
+    };
+    compile(custom);
+    History h = custom.fit(List.of(d[0], d[1]), List.of(d[2], d[3]), FitOptions.builder().epochs(1).batchSize(16)
+        .verbose(0).build());
+    assertEquals(List.of(22), seen);
+    // computeLoss tracked each output's loss as the default step does; the total is their weighted sum
+    double cls = h.history().get("cls_loss").get(0);
+    double reg = h.history().get("reg_loss").get(0);
+    assertEquals(cls + 0.5 * reg, h.history().get("custom_loss").get(0), 1e-6);
+  }
+
+  @Test
+  void aListOfInputsWithAMapOfTargetsAndTheSummaryWork() {
+    Tensor[] d = data(16, 16);
+    Model m = twoByTwo();
+    compile(m);
+    Map<String, Double> mixed = m.evaluate(List.of(d[0], d[1]), Map.of("cls", d[2], "reg", d[3]), null, 32, 0, List.of());
+    assertEquals(m.evaluate(List.of(d[0], d[1]), List.of(d[2], d[3])), mixed);
+    String summary = m.summaryString();
+    assertTrue(summary.contains("cls") && summary.contains("reg") && summary.contains("concatenate"), summary);
+  }
+
   private static void assertOneLine(RuntimeException e, String fragment) {
     assertTrue(e.getMessage().contains(fragment), e.getMessage());
     assertFalse(e.getMessage().contains("\n"), e.getMessage());
