@@ -25,7 +25,10 @@ import java.util.Set;
  * A Keras model: a layer graph with training. The functional form is {@code new Model(inputs, outputs)}
  * over {@link KerasTensor}s; {@link Sequential} is a stack. {@link #compile} sets optimizer, loss and
  * metrics (objects or Keras's names); {@link #fit}, {@link #evaluate}, {@link #predict},
- * {@link #trainOnBatch} and {@link #testOnBatch} follow Keras's semantics.
+ * {@link #trainOnBatch} and {@link #testOnBatch} follow Keras's semantics. A functional model may have several
+ * inputs and outputs: the data is then Lists in the order of {@link #inputs()}/{@link #outputs()} or Maps by
+ * input and output layer name, {@link #predictAll} returns every output, and compile takes a loss, a loss
+ * weight and metrics per output (see docs/layers-and-models.md, "Several inputs and outputs").
  */
 public class Model extends Layer {
   private List<KerasTensor> inputs = List.of();
