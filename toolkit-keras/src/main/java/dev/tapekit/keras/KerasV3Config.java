@@ -142,20 +142,32 @@ final class KerasV3Config {
     Optimizer opt = model.optimizer();
     Map<String, Object> optConfig = new LinkedHashMap<>(opt.getConfig());
     c.put("optimizer", object("keras.optimizers", opt.className(), optConfig, null));
-    Loss loss = model.loss();
-    c.put("loss", object("keras.losses", loss.getClass().getSimpleName(), new LinkedHashMap<>(loss.getConfig()), null));
-    c.put("loss_weights", null);
-    List<Object> metrics = new ArrayList<>();
-    for (Metric m : model.metrics()) {
-      Object s = dev.tapekit.metrics.Metrics.serialize(m);
-      if (s instanceof Map<?, ?> map) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> cfg = (Map<String, Object>) map.get("config");
-        s = object("keras.metrics", String.valueOf(map.get("class_name")), cfg, null);
-      }
-      metrics.add(s);
+    List<Object> losses = new ArrayList<>();
+    for (Loss loss : model.outputLosses()) {
+      losses.add(loss == null ? null
+          : object("keras.losses", loss.getClass().getSimpleName(), new LinkedHashMap<>(loss.getConfig()), null));
     }
-    c.put("metrics", metrics);
+    List<Object> metrics = new ArrayList<>();
+    for (List<Metric> ms : model.outputMetrics()) {
+      List<Object> each = new ArrayList<>();
+      for (Metric m : ms) {
+        Object s = dev.tapekit.metrics.Metrics.serialize(m);
+        if (s instanceof Map<?, ?> map) {
+          @SuppressWarnings("unchecked")
+          Map<String, Object> cfg = (Map<String, Object>) map.get("config");
+          s = object("keras.metrics", String.valueOf(map.get("class_name")), cfg, null);
+        }
+        each.add(s);
+      }
+      metrics.add(each);
+    }
+    // as Keras 3 writes them: one output's loss and metrics as they are; several as lists in output order
+    boolean single = losses.size() == 1;
+    c.put("loss", single ? losses.get(0) : losses);
+    List<Double> weights = model.lossWeights();
+    c.put("loss_weights", weights.stream().allMatch(w -> w == null) ? null
+        : single ? weights.get(0) : weights.stream().map(w -> w == null ? 1.0 : w).toList());
+    c.put("metrics", single ? metrics.get(0) : metrics);
     c.put("weighted_metrics", null);
     c.put("run_eagerly", false);
     c.put("steps_per_execution", 1);

@@ -91,13 +91,20 @@ final class LegacyConfig {
   }
 
   /** {@code training_config}: loss, metrics, loss_weights, weighted_metrics and the optimizer's config. */
+  @SuppressWarnings("unchecked")
   static Map<String, Object> training(Model model) {
     Map<String, Object> k3 = KerasV3Config.compileConfig(model);
     Map<String, Object> t = new LinkedHashMap<>();
-    t.put("loss", lossName(model.loss(), k3.get("loss")));
+    List<dev.tapekit.losses.Loss> losses = model.outputLosses();
+    List<Object> serialized = losses.size() == 1 ? List.of(k3.get("loss")) : (List<Object>) k3.get("loss");
+    List<Object> names = new ArrayList<>();
+    for (int i = 0; i < losses.size(); i++) {
+      names.add(losses.get(i) == null ? null : lossName(losses.get(i), serialized.get(i)));
+    }
+    t.put("loss", names.size() == 1 ? names.get(0) : names);
     t.put("metrics", k3.get("metrics"));
     t.put("weighted_metrics", null);
-    t.put("loss_weights", null);
+    t.put("loss_weights", k3.get("loss_weights"));
     t.put("optimizer_config", k3.get("optimizer"));
     return strip(t);
   }

@@ -29,6 +29,14 @@ final class LegacyTraining {
   private static void compileChecked(Model model, Map<String, Object> tc, KerasSource src) {
     String at = src.file() + ": training_config: ";
     Optimizer optimizer = optimizer(KerasJson.map(tc.get("optimizer_config"), at + "optimizer_config"), at);
+    if (model.outputCount() > 1) {
+      // several outputs: loss, loss_weights and metrics per output (lists or dicts by output name), as Keras 3's
+      if (tc.get("weighted_metrics") instanceof List<?> w && !w.isEmpty()) {
+        throw new IllegalArgumentException(at + "weighted_metrics " + KerasJson.show(w) + " are not supported");
+      }
+      KerasCompile.compile(model, optimizer, tc, src.file() + ": training_config");
+      return;
+    }
     Object loss = tc.get("loss") instanceof Map<?, ?> lm && lm.containsKey("class_name")
         ? serializedLoss(KerasJson.map(lm, at + "loss"), at) : single(tc.get("loss"), at + "loss", model);
     if (!(loss instanceof String || loss instanceof dev.tapekit.losses.Loss)) {
@@ -49,19 +57,21 @@ final class LegacyTraining {
       throw new IllegalArgumentException(at + "weighted_metrics " + KerasJson.show(w) + " are not supported");
     }
     Object lossWeights = tc.get("loss_weights");
+    Number lossWeight = null;
     if (lossWeights != null) {
       Object w = single(lossWeights instanceof List<?> l && l.size() == 1 ? l.get(0) : lossWeights,
           at + "loss_weights", model);
-      if (!(w instanceof Number n) || n.doubleValue() != 1.0) {
+      if (!(w instanceof Number n)) {
         throw new IllegalArgumentException(at + "loss_weights " + KerasJson.show(lossWeights) + " are not supported");
       }
+      lossWeight = n;
     }
     if (tc.get("sample_weight_mode") != null) {
       LOG.warn("{}sample_weight_mode={} is not applied: tapekit weighs samples as Keras's default", at,
           tc.get("sample_weight_mode"));
     }
     try {
-      model.compile(optimizer, loss, metricList);
+      model.compile(optimizer, loss, lossWeight, metricList);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(at + e.getMessage(), e);
     }

@@ -107,17 +107,32 @@ public final class ModelFiles {
     return meta;
   }
 
+  /**
+   * The compile settings: for one output {@code loss} is one {@code {class_name, config}} and {@code metrics} a
+   * list; for several, as Keras 3's compile_config holds them, {@code loss} and {@code loss_weights} are lists
+   * (one entry per output, null for none) and {@code metrics} a list of lists.
+   */
   private static Map<String, Object> compileConfig(Model model) {
     Map<String, Object> c = new LinkedHashMap<>();
     Optimizer opt = model.optimizer();
     c.put("optimizer", Map.of("class_name", opt.className(), "config", opt.getConfig()));
-    Loss loss = model.loss();
-    c.put("loss", loss == null ? null : Map.of("class_name", loss.getClass().getSimpleName(), "config", loss.getConfig()));
-    List<Object> metrics = new ArrayList<>();
-    for (Metric m : model.metrics()) {
-      metrics.add(dev.tapekit.metrics.Metrics.serialize(m));
+    List<Object> losses = new ArrayList<>();
+    for (Loss loss : model.outputLosses()) {
+      losses.add(loss == null ? null : Map.of("class_name", loss.getClass().getSimpleName(), "config", loss.getConfig()));
     }
-    c.put("metrics", metrics);
+    List<Object> metrics = new ArrayList<>();
+    for (List<Metric> ms : model.outputMetrics()) {
+      List<Object> each = new ArrayList<>();
+      for (Metric m : ms) {
+        each.add(dev.tapekit.metrics.Metrics.serialize(m));
+      }
+      metrics.add(each);
+    }
+    boolean single = losses.size() == 1;
+    c.put("loss", single ? losses.get(0) : losses);
+    List<Double> weights = model.lossWeights();
+    c.put("loss_weights", weights.stream().allMatch(w -> w == null) ? null : single ? weights.get(0) : weights);
+    c.put("metrics", single ? metrics.get(0) : metrics);
     return c;
   }
 
@@ -196,21 +211,10 @@ public final class ModelFiles {
       Object ccObj = config.get("compile_config");
       if (ccObj != null) {
         Map<String, Object> cc = map(ccObj, "config.json", "compile_config", path);
-        Map<String, Object> lossCfg = cc.get("loss") == null ? null : map(cc.get("loss"), "config.json", "compile_config.loss", path);
-        Object lossArgs = lossCfg == null ? null : lossCfg.get("config");
-        Loss loss;
         Optimizer opt;
-        List<Object> metrics = new ArrayList<>();
         try {
-          loss = lossCfg == null ? null : Losses.fromConfig(string(lossCfg.get("class_name"), "config.json",
-              "compile_config.loss.class_name", path), lossArgs == null ? null : map(lossArgs, "config.json",
-              "compile_config.loss.config", path));
           opt = Optimizers.fromConfig(map(cc.get("optimizer"), "config.json", "compile_config.optimizer", path));
-          Object ms = cc.get("metrics");
-          for (Object m : ms == null ? List.of() : list(ms, "config.json", "compile_config.metrics", path)) {
-            metrics.add(dev.tapekit.metrics.Metrics.deserialize(m, loss));
-          }
-          model.compile(opt, loss, metrics);
+          compileFrom(model, opt, cc, path);
         } catch (IllegalArgumentException | IllegalStateException e) {
           throw invalid(path, "config.json: compile_config", e);
         } catch (ClassCastException | NullPointerException e) {
@@ -228,6 +232,43 @@ public final class ModelFiles {
       return model;
     } catch (IOException e) {
       throw new UncheckedIOException("Could not load a tapekit model from " + path + ": " + message(e), e);
+    }
+  }
+
+  /** Compiles the model from a compile_config of one output or of several (see {@link #compileConfig}). */
+  private static void compileFrom(Model model, Optimizer opt, Map<String, Object> cc, Path path) {
+    boolean several = cc.get("loss") instanceof List;
+    List<Object> lossCfgs = several ? list(cc.get("loss"), "config.json", "compile_config.loss", path)
+        : java.util.Collections.singletonList(cc.get("loss"));
+    List<Loss> losses = new ArrayList<>();
+    for (int i = 0; i < lossCfgs.size(); i++) {
+      String at = "compile_config.loss" + (several ? "[" + i + "]" : "");
+      Map<String, Object> lossCfg = lossCfgs.get(i) == null ? null : map(lossCfgs.get(i), "config.json", at, path);
+      Object lossArgs = lossCfg == null ? null : lossCfg.get("config");
+      losses.add(lossCfg == null ? null : Losses.fromConfig(string(lossCfg.get("class_name"), "config.json",
+          at + ".class_name", path), lossArgs == null ? null : map(lossArgs, "config.json", at + ".config", path)));
+    }
+    Object ms = cc.get("metrics");
+    List<Object> perOutput = ms == null ? java.util.Collections.nCopies(losses.size(), List.of())
+        : several ? list(ms, "config.json", "compile_config.metrics", path) : List.of(ms);
+    if (perOutput.size() != losses.size()) {
+      throw new IllegalArgumentException("compile_config.metrics has " + perOutput.size() + " entries for "
+          + losses.size() + " losses");
+    }
+    List<Object> metrics = new ArrayList<>();
+    for (int i = 0; i < perOutput.size(); i++) {
+      List<Object> each = new ArrayList<>();
+      String at = "compile_config.metrics" + (several ? "[" + i + "]" : "");
+      for (Object m : list(perOutput.get(i), "config.json", at, path)) {
+        each.add(dev.tapekit.metrics.Metrics.deserialize(m, losses.get(i)));
+      }
+      metrics.add(each);
+    }
+    Object lossWeights = cc.get("loss_weights");
+    if (several) {
+      model.compile(opt, losses, lossWeights, metrics);
+    } else {
+      model.compile(opt, losses.get(0), lossWeights, metrics.get(0));
     }
   }
 

@@ -15,12 +15,14 @@ public final class FitOptions {
   final int epochs;
   final int verbose;
   final double validationSplit;
-  final Tensor validationX;
-  final Tensor validationY;
+  /** A Tensor, a List of Tensors or a Map by input (x) and output (y) name, as fit's x and y. */
+  final Object validationX;
+  final Object validationY;
   final boolean shuffle;
   final Long seed;
   final Map<Integer, Double> classWeight;
-  final Tensor sampleWeight;
+  /** A Tensor (every output), a List or a Map by output name. */
+  final Object sampleWeight;
   final int initialEpoch;
   final List<Callback> callbacks;
   final Integer stepsPerEpoch;
@@ -77,12 +79,12 @@ public final class FitOptions {
     private int epochs = 1;
     private int verbose = 1;
     private double validationSplit;
-    private Tensor validationX;
-    private Tensor validationY;
+    private Object validationX;
+    private Object validationY;
     private boolean shuffle = true;
     private Long seed;
     private Map<Integer, Double> classWeight;
-    private Tensor sampleWeight;
+    private Object sampleWeight;
     private int initialEpoch;
     private final List<Callback> callbacks = new ArrayList<>();
     private Integer stepsPerEpoch;
@@ -96,7 +98,11 @@ public final class FitOptions {
     /** The fraction of the data, taken from the end before shuffling, held out for validation. */
     public Builder validationSplit(double validationSplit) { this.validationSplit = validationSplit; return this; }
     /** Validation data evaluated at the end of each epoch; overrides validationSplit. */
-    public Builder validationData(Tensor x, Tensor y) { this.validationX = x; this.validationY = y; return this; }
+    public Builder validationData(Tensor x, Tensor y) { return validation(x, y); }
+    /** Validation data of a model with several inputs or outputs, in the order of its inputs and outputs. */
+    public Builder validationData(List<Tensor> x, List<Tensor> y) { return validation(List.copyOf(x), List.copyOf(y)); }
+    /** Validation data keyed by input names (x) and output names (y). */
+    public Builder validationData(Map<String, Tensor> x, Map<String, Tensor> y) { return validation(Map.copyOf(x), Map.copyOf(y)); }
     public Builder shuffle(boolean shuffle) { this.shuffle = shuffle; return this; }
     /** Seeds the per-epoch shuffling. */
     public Builder seed(long seed) { this.seed = seed; return this; }
@@ -104,6 +110,13 @@ public final class FitOptions {
     public Builder classWeight(Map<Integer, Double> classWeight) { this.classWeight = Map.copyOf(classWeight); return this; }
     /** Weights of the loss per sample, shape [n]. */
     public Builder sampleWeight(Tensor sampleWeight) { this.sampleWeight = sampleWeight; return this; }
+    /**
+     * Per-sample weights of each output, in the order of the model's outputs (a null entry: that output is
+     * unweighted); a single Tensor weights every output, as Keras does.
+     */
+    public Builder sampleWeight(List<Tensor> perOutput) { this.sampleWeight = new ArrayList<>(perOutput); return this; }
+    /** Per-sample weights keyed by output name; outputs left out are unweighted. */
+    public Builder sampleWeight(Map<String, Tensor> perOutput) { this.sampleWeight = Map.copyOf(perOutput); return this; }
     /** The epoch to start at (to resume a run); epochs is the index of the last epoch + 1. */
     public Builder initialEpoch(int initialEpoch) { this.initialEpoch = initialEpoch; return this; }
     public Builder callbacks(Callback... callbacks) { this.callbacks.addAll(List.of(callbacks)); return this; }
@@ -118,6 +131,15 @@ public final class FitOptions {
     public Builder validationSteps(int steps) { this.validationSteps = steps; return this; }
     /** Validation batches from a streaming source, evaluated at the end of each epoch. */
     public Builder validationData(dev.tapekit.data.BatchSource source) { this.validationSource = source; return this; }
+
+    private Builder validation(Object x, Object y) {
+      if ((x == null) != (y == null)) {
+        throw new IllegalArgumentException("fit: validationData needs both x and y, got x=" + x + ", y=" + y);
+      }
+      this.validationX = x;
+      this.validationY = y;
+      return this;
+    }
 
     public FitOptions build() {
       return new FitOptions(this);

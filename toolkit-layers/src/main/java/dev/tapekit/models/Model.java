@@ -25,7 +25,10 @@ import java.util.Set;
  * A Keras model: a layer graph with training. The functional form is {@code new Model(inputs, outputs)}
  * over {@link KerasTensor}s; {@link Sequential} is a stack. {@link #compile} sets optimizer, loss and
  * metrics (objects or Keras's names); {@link #fit}, {@link #evaluate}, {@link #predict},
- * {@link #trainOnBatch} and {@link #testOnBatch} follow Keras's semantics.
+ * {@link #trainOnBatch} and {@link #testOnBatch} follow Keras's semantics. A functional model may have several
+ * inputs and outputs: the data is then Lists in the order of {@link #inputs()}/{@link #outputs()} or Maps by
+ * input and output layer name, {@link #predictAll} returns every output, and compile takes a loss, a loss
+ * weight and metrics per output (see docs/layers-and-models.md, "Several inputs and outputs").
  */
 public class Model extends Layer {
   private List<KerasTensor> inputs = List.of();
@@ -41,7 +44,10 @@ public class Model extends Layer {
     this(List.of(inputs), List.of(outputs), null);
   }
 
-  /** A functional model with several inputs and one output, and an optional name. */
+  /**
+   * A functional model with several inputs and outputs, and an optional name. fit, evaluate and the batch
+   * methods take the inputs and targets as Lists in this order, or as Maps by input and output layer name.
+   */
   public Model(List<KerasTensor> inputs, List<KerasTensor> outputs, String name) {
     super(name == null ? dev.tapekit.layers.Names.uniquify("functional") : name, true, DType.FLOAT32, null);
     setGraph(inputs, outputs);
@@ -70,10 +76,6 @@ public class Model extends Layer {
   protected final void setGraph(List<KerasTensor> ins, List<KerasTensor> outs) {
     if (ins.isEmpty() || outs.isEmpty()) {
       throw new IllegalArgumentException("Model \"" + name() + "\": needs at least one input and one output");
-    }
-    if (outs.size() != 1) {
-      throw new IllegalArgumentException("Model \"" + name() + "\": only single-output models are supported, got "
-          + outs.size() + " outputs");
     }
     for (KerasTensor k : ins) {
       if (!(k.layer() instanceof Input)) {
@@ -120,6 +122,24 @@ public class Model extends Layer {
   /** The model's output tensors. */
   public List<KerasTensor> outputs() {
     return outputs;
+  }
+
+  /** The number of outputs: those of the graph, 1 for a model without one yet (Sequential, subclassed). */
+  public int outputCount() {
+    return outputs.isEmpty() ? 1 : outputs.size();
+  }
+
+  /** The input layers' names, in input order (Keras's {@code model.input_names}); empty without a graph. */
+  public List<String> inputNames() {
+    return inputs.stream().map(k -> k.layer().name()).toList();
+  }
+
+  /**
+   * The names of the layers computing the outputs, in output order (Keras's {@code model.output_names}): the
+   * keys of y and of per-output losses, and the prefix of per-output log keys ({@code dense_1_loss}).
+   */
+  public List<String> outputNames() {
+    return outputs.stream().map(k -> k.layer().name()).toList();
   }
 
   /** The symbolic tensors computed by the model, in execution order (for summaries and configs). */
@@ -192,7 +212,28 @@ public class Model extends Layer {
       // a subclassed model: its own call(), as any layer's
       return super.applyMasked(xs, inputMasks, training);
     }
-    if (xs.size() != inputs.size()) {
+    if (outputs.size() > 1) {
+      throw new IllegalArgumentException("Model \"" + name() + "\" has " + outputs.size() + " outputs " + outputNames()
+          + ": call it with callAll(...) or applyMaskedAll(...), which return every output");
+    }
+    return runGraph(xs, inputMasks, training).get(0);
+  }
+
+  /**
+   * Every output with its mask, in the order of {@link #outputs()}; for a model with one output (a Sequential,
+   * a subclassed model) the one-element list of {@link #applyMasked}.
+   */
+  public List<Masked> applyMaskedAll(List<Tensor> xs, List<Tensor> inputMasks, boolean training) {
+    return outputs.size() > 1 ? runGraph(xs, inputMasks, training) : List.of(applyMasked(xs, inputMasks, training));
+  }
+
+  /** Every output for these inputs, in the order of {@link #outputs()} (Keras's {@code model(inputs)}). */
+  public List<Tensor> callAll(List<Tensor> xs, boolean training) {
+    return applyMaskedAll(xs, java.util.Collections.nCopies(xs.size(), null), training).stream()
+        .map(Masked::output).toList();
+  }
+
+  private List<Masked> runGraph(List<Tensor> xs, List<Tensor> inputMasks, boolean training) {    if (xs.size() != inputs.size()) {
       throw new IllegalArgumentException("Model \"" + name() + "\" expects " + inputs.size()
           + " input(s), but it received " + xs.size() + " input tensors");
     }
@@ -211,7 +252,7 @@ public class Model extends Layer {
       }
       values.put(k, k.layer().applyMasked(args, masks, training));
     }
-    return values.get(outputs.get(0));
+    return outputs.stream().map(values::get).toList();
   }
 
   @Override
@@ -260,27 +301,66 @@ public class Model extends Layer {
 
   /** Sets optimizer, loss and metrics: objects, or Keras's names ("adam", "sparse_categorical_crossentropy", "accuracy"). */
   public void compile(Object optimizer, Object loss, List<?> metrics) {
-    trainer.compile(optimizer, loss, metrics);
+    trainer.compile(optimizer, loss, null, metrics);
+  }
+
+  /**
+   * Keras's compile with per-output losses, loss weights and metrics, for models with several outputs:
+   * <ul>
+   *   <li>{@code loss}: a {@link Loss} or name applied to every output, a List with one entry per output (null:
+   *       no loss for that output), or a Map of output name to loss (every output named).
+   *   <li>{@code lossWeights}: null (none), a List with one number per output, a Map by output name (every
+   *       output named), or a number for a single-output model. The total loss is {@code sum(weight_i * loss_i)}
+   *       plus the model's regularization losses.
+   *   <li>{@code metrics}: for one output a flat List; for several, as Keras 3, a List with one entry per
+   *       output (a metric, a name or a List of them; null for none) or a Map of output name to those (outputs
+   *       left out get none). The logs name them {@code <output>_<metric>}.
+   * </ul>
+   */
+  public void compile(Object optimizer, Object loss, Object lossWeights, Object metrics) {
+    trainer.compile(optimizer, loss, lossWeights, metrics);
   }
 
   /** {@code compile("adam", "sparse_categorical_crossentropy", "accuracy")}. */
   public void compile(String optimizer, String loss, String... metrics) {
-    trainer.compile(optimizer, loss, List.of(metrics));
+    trainer.compile(optimizer, loss, null, List.of(metrics));
   }
 
   /** Compiles with objects. */
   public void compile(Optimizer optimizer, Loss loss, Metric... metrics) {
-    trainer.compile(optimizer, loss, List.of(metrics));
+    trainer.compile(optimizer, loss, null, List.of(metrics));
   }
 
   /** Trains; Keras's fit(). */
   public History fit(Tensor x, Tensor y, FitOptions options) {
-    return trainer.fit(x, y, options);
+    return fitData(x, y, options);
+  }
+
+  /** Trains a model with several inputs or outputs: x in the order of {@link #inputs()}, y of {@link #outputs()}. */
+  public History fit(List<Tensor> x, List<Tensor> y, FitOptions options) {
+    return fitData(x, y, options);
+  }
+
+  /** Trains on arrays keyed by input names (x) and output names (y), as Keras's fit on dicts. */
+  public History fit(Map<String, Tensor> x, Map<String, Tensor> y, FitOptions options) {
+    return fitData(x, y, options);
+  }
+
+  private History fitData(Object x, Object y, FitOptions options) {
+    return trainer.fit(ModelData.of(this, x, requireY(y, "fit"), options.sampleWeight, "fit"), options);
+  }
+
+  private static Object requireY(Object y, String what) {
+    if (y == null) {
+      throw new IllegalArgumentException(what + ": x and y are required, got y=null");
+    }
+    return y;
   }
 
   /**
    * Trains on a streaming source's batches (Keras's fit on a tf.data.Dataset): batchSize and shuffle are
-   * the source's business and ignored; stepsPerEpoch and validationSteps count batches.
+   * the source's business and ignored; stepsPerEpoch and validationSteps count batches. One input and one
+   * output only (a {@link dev.tapekit.data.Batch} holds one x and one y).
    */
   public History fit(dev.tapekit.data.BatchSource source, FitOptions options) {
     return new SourceLoops(this, trainer).fit(source, options);
@@ -314,43 +394,157 @@ public class Model extends Layer {
 
   /** The loss and metrics on (x, y), batch size 32, silent; keys as in History ("loss", "accuracy"). */
   public Map<String, Double> evaluate(Tensor x, Tensor y) {
-    return trainer.evaluate(x, y, null, 32, 0, List.of());
+    return evaluateData(x, y, null, 32, 0, List.of());
   }
 
   /** evaluate with batch size, verbosity, sample weights (may be null) and callbacks. */
   public Map<String, Double> evaluate(Tensor x, Tensor y, Tensor sampleWeight, int batchSize, int verbose,
       List<Callback> callbacks) {
-    return trainer.evaluate(x, y, sampleWeight, batchSize, verbose, callbacks);
+    return evaluateData(x, y, sampleWeight, batchSize, verbose, callbacks);
   }
 
-  /** The outputs for x in inference mode, batch size 32. */
+  /** evaluate on Lists in the order of {@link #inputs()} and {@link #outputs()}, batch size 32, silent. */
+  public Map<String, Double> evaluate(List<Tensor> x, List<Tensor> y) {
+    return evaluateData(x, y, null, 32, 0, List.of());
+  }
+
+  /** evaluate on arrays keyed by input and output names, batch size 32, silent. */
+  public Map<String, Double> evaluate(Map<String, Tensor> x, Map<String, Tensor> y) {
+    return evaluateData(x, y, null, 32, 0, List.of());
+  }
+
+  /**
+   * evaluate with x and y each a Tensor, a List or a Map by name, {@code sampleWeight} a Tensor (every output),
+   * a List or a Map by output name, or null.
+   */
+  public Map<String, Double> evaluate(Object x, Object y, Object sampleWeight, int batchSize, int verbose,
+      List<Callback> callbacks) {
+    return evaluateData(x, y, sampleWeight, batchSize, verbose, callbacks);
+  }
+
+  private Map<String, Double> evaluateData(Object x, Object y, Object sw, int batchSize, int verbose,
+      List<Callback> callbacks) {
+    return trainer.evaluate(ModelData.of(this, x, requireY(y, "evaluate"), sw, "evaluate"), batchSize, verbose,
+        callbacks);
+  }
+
+  /** The output for x in inference mode, batch size 32 (one output; see {@link #predictAll(Tensor)}). */
   public Tensor predict(Tensor x) {
-    return trainer.predict(x, 32);
+    return predict(x, 32);
   }
 
   /** predict with a batch size. */
   public Tensor predict(Tensor x, int batchSize) {
-    return trainer.predict(x, batchSize);
+    return single(predictAll(List.of(x), batchSize), "predict");
+  }
+
+  /** The output for several inputs, in the order of {@link #inputs()}, batch size 32 (one output). */
+  public Tensor predict(List<Tensor> x) {
+    return single(predictAll(x, 32), "predict");
+  }
+
+  /** The output for inputs keyed by input name, batch size 32 (one output). */
+  public Tensor predict(Map<String, Tensor> x) {
+    return single(predictAll(x, 32), "predict");
+  }
+
+  /** Every output for x, in the order of {@link #outputs()} (Keras's predict of a multi-output model), batch size 32. */
+  public List<Tensor> predictAll(Tensor x) {
+    return predictAll(List.of(x), 32);
+  }
+
+  /** Every output for inputs in the order of {@link #inputs()}, batch size 32. */
+  public List<Tensor> predictAll(List<Tensor> x) {
+    return predictAll(x, 32);
+  }
+
+  /** Every output for inputs keyed by input name, batch size 32. */
+  public List<Tensor> predictAll(Map<String, Tensor> x) {
+    return predictAll(x, 32);
+  }
+
+  /** Every output for inputs in the order of {@link #inputs()}, batch by batch. */
+  public List<Tensor> predictAll(List<Tensor> x, int batchSize) {
+    return trainer.predict(ModelData.inputs(this, x, "predict"), batchSize);
+  }
+
+  /** Every output for inputs keyed by input name, batch by batch. */
+  public List<Tensor> predictAll(Map<String, Tensor> x, int batchSize) {
+    return trainer.predict(ModelData.inputs(this, x, "predict"), batchSize);
+  }
+
+  /** The one output of a single-output model's results; a clear error naming the List method otherwise. */
+  private Tensor single(List<Tensor> outs, String what) {
+    if (outs.size() != 1) {
+      throw new IllegalArgumentException(what + ": model \"" + name() + "\" has " + outs.size() + " outputs "
+          + outputNames() + "; use " + what.replace("predict", "predictAll") + "(...), which returns a List");
+    }
+    return outs.get(0);
   }
 
   /** One training step on one batch (metrics reset first, as Keras's reset_metrics=True); returns the logs. */
   public Map<String, Double> trainOnBatch(Tensor x, Tensor y) {
-    return trainer.trainOnBatch(x, y, null);
+    return trainOnBatch((Object) x, y, null);
   }
 
   /** trainOnBatch with per-sample weights. */
   public Map<String, Double> trainOnBatch(Tensor x, Tensor y, Tensor sampleWeight) {
-    return trainer.trainOnBatch(x, y, sampleWeight);
+    return trainOnBatch((Object) x, y, sampleWeight);
+  }
+
+  /** trainOnBatch on Lists in the order of {@link #inputs()} and {@link #outputs()}. */
+  public Map<String, Double> trainOnBatch(List<Tensor> x, List<Tensor> y) {
+    return trainOnBatch((Object) x, y, null);
+  }
+
+  /** trainOnBatch on arrays keyed by input and output names. */
+  public Map<String, Double> trainOnBatch(Map<String, Tensor> x, Map<String, Tensor> y) {
+    return trainOnBatch((Object) x, y, null);
+  }
+
+  /** trainOnBatch with x and y each a Tensor, List or Map, and sample weights a Tensor, List, Map or null. */
+  public Map<String, Double> trainOnBatch(Object x, Object y, Object sampleWeight) {
+    return trainer.trainOnBatch(ModelData.of(this, x, requireY(y, "train_on_batch"), sampleWeight, "train_on_batch"));
   }
 
   /** The loss and metrics on one batch, without updating weights. */
   public Map<String, Double> testOnBatch(Tensor x, Tensor y) {
-    return trainer.testOnBatch(x, y, null);
+    return testOnBatch((Object) x, y, null);
   }
 
-  /** The outputs for one batch in inference mode (Keras's {@code predict_on_batch}). */
+  /** testOnBatch on Lists in the order of {@link #inputs()} and {@link #outputs()}. */
+  public Map<String, Double> testOnBatch(List<Tensor> x, List<Tensor> y) {
+    return testOnBatch((Object) x, y, null);
+  }
+
+  /** testOnBatch on arrays keyed by input and output names. */
+  public Map<String, Double> testOnBatch(Map<String, Tensor> x, Map<String, Tensor> y) {
+    return testOnBatch((Object) x, y, null);
+  }
+
+  /** testOnBatch with x and y each a Tensor, List or Map, and sample weights a Tensor, List, Map or null. */
+  public Map<String, Double> testOnBatch(Object x, Object y, Object sampleWeight) {
+    return trainer.testOnBatch(ModelData.of(this, x, requireY(y, "test_on_batch"), sampleWeight, "test_on_batch"));
+  }
+
+  /** The output for one batch in inference mode (Keras's {@code predict_on_batch}); one output. */
   public Tensor predictOnBatch(Tensor x) {
-    return trainer.predictOnBatch(x);
+    return single(predictAllOnBatch(List.of(x)), "predictOnBatch");
+  }
+
+  /** The output for one batch of several inputs, in the order of {@link #inputs()}; one output. */
+  public Tensor predictOnBatch(List<Tensor> x) {
+    return single(predictAllOnBatch(x), "predictOnBatch");
+  }
+
+  /** Every output for one batch, in the order of {@link #outputs()}; x in the order of {@link #inputs()}. */
+  public List<Tensor> predictAllOnBatch(List<Tensor> x) {
+    return trainer.predictOnBatch(ModelData.inputs(this, x, "predict_on_batch"));
+  }
+
+  /** Every output for one batch of inputs keyed by input name. */
+  public List<Tensor> predictAllOnBatch(Map<String, Tensor> x) {
+    return trainer.predictOnBatch(ModelData.inputs(this, x, "predict_on_batch"));
   }
 
   // ---------------------------------------------------------------- steps (override for a custom loop body)
@@ -358,23 +552,55 @@ public class Model extends Layer {
   /**
    * One training step on one batch, Keras's {@code train_step(data)} with {@code data = (x, y, sample_weight)}
    * (sampleWeight may be null); returns the logs that callbacks and the progress bar show. fit() and
-   * trainOnBatch call it for every batch. The default: forward under a GradientTape, {@link #computeLoss},
-   * gradients of {@link #trainableVariables()}, the optimizer, {@link #computeMetrics}. Override it for a
-   * custom loop body (two optimizers, a gradient penalty) and still use fit() with callbacks and progress.
-   * Tensors made in a step are released when it ends (a {@code TensorScope}): keep doubles, or {@code keep()}.
+   * trainOnBatch call it for every batch of a one-input one-output model (several: the List form). The
+   * default: forward under a GradientTape, {@link #computeLoss}, gradients of {@link #trainableVariables()},
+   * the optimizer, {@link #computeMetrics}. Override it for a custom loop body (two optimizers, a gradient
+   * penalty) and still use fit() with callbacks and progress. Tensors made in a step are released when it
+   * ends (a {@code TensorScope}): keep doubles, or {@code keep()}.
    */
   public Map<String, Double> trainStep(Tensor x, Tensor y, Tensor sampleWeight) {
+    return trainer.defaultTrainStep(List.of(x), List.of(y), java.util.Collections.singletonList(sampleWeight));
+  }
+
+  /**
+   * The training step as fit() calls it: x in the order of {@link #inputs()}, y and the sample weights (entries
+   * may be null) of {@link #outputs()}. With one input and one output it runs {@link #trainStep(Tensor, Tensor,
+   * Tensor)}, so overriding that one is enough for such models; override this one for several.
+   */
+  public Map<String, Double> trainStep(List<Tensor> x, List<Tensor> y, List<Tensor> sampleWeight) {
+    if (x.size() == 1 && y.size() == 1) {
+      return trainStep(x.get(0), y.get(0), sampleWeight.get(0));
+    }
     return trainer.defaultTrainStep(x, y, sampleWeight);
   }
 
   /** One evaluation step, Keras's {@code test_step(data)}: loss and metrics without updates; returns the logs. */
   public Map<String, Double> testStep(Tensor x, Tensor y, Tensor sampleWeight) {
+    return trainer.defaultTestStep(List.of(x), List.of(y), java.util.Collections.singletonList(sampleWeight));
+  }
+
+  /** The evaluation step as evaluate() calls it (see {@link #trainStep(List, List, List)}). */
+  public Map<String, Double> testStep(List<Tensor> x, List<Tensor> y, List<Tensor> sampleWeight) {
+    if (x.size() == 1 && y.size() == 1) {
+      return testStep(x.get(0), y.get(0), sampleWeight.get(0));
+    }
     return trainer.defaultTestStep(x, y, sampleWeight);
   }
 
-  /** One prediction step, Keras's {@code predict_step(data)}: the outputs in inference mode. */
+  /** One prediction step, Keras's {@code predict_step(data)}: the output in inference mode. */
   public Tensor predictStep(Tensor x) {
-    return call(x, false);
+    return single(trainer.defaultPredictStep(List.of(x)), "predictStep");
+  }
+
+  /**
+   * The prediction step as predict() calls it: every output. With one input and one output it runs
+   * {@link #predictStep(Tensor)}.
+   */
+  public List<Tensor> predictStep(List<Tensor> x) {
+    if (x.size() == 1 && outputCount() == 1) {
+      return List.of(predictStep(x.get(0)));
+    }
+    return trainer.defaultPredictStep(x);
   }
 
   /**
@@ -382,7 +608,15 @@ public class Model extends Layer {
    * {@link #losses()} (regularization). Fails as Keras does when neither exists.
    */
   public Tensor computeLoss(Tensor x, Tensor y, Tensor yPred, Tensor sampleWeight) {
-    return trainer.totalLoss(y, yPred, sampleWeight);
+    return computeLoss(List.of(x), List.of(y), List.of(yPred), java.util.Collections.singletonList(sampleWeight));
+  }
+
+  /**
+   * compute_loss for several outputs: {@code sum(weight_i * loss_i)} plus {@link #losses()}, each output's
+   * unweighted loss tracked for the {@code <output>_loss} logs (sampleWeight: null, or one entry per output).
+   */
+  public Tensor computeLoss(List<Tensor> x, List<Tensor> y, List<Tensor> yPred, List<Tensor> sampleWeight) {
+    return trainer.totalLoss(y, Trainer.unmasked(yPred), sampleWeight);
   }
 
   /**
@@ -390,7 +624,13 @@ public class Model extends Layer {
    * batch and returns the logs (the running loss of the default steps, when they ran, and every metric).
    */
   public Map<String, Double> computeMetrics(Tensor x, Tensor y, Tensor yPred, Tensor sampleWeight) {
-    trainer.updateMetrics(y, yPred);
+    return computeMetrics(List.of(x), List.of(y), List.of(yPred), java.util.Collections.singletonList(sampleWeight));
+  }
+
+  /** compute_metrics for several outputs, in the order of {@link #outputs()}. */
+  public Map<String, Double> computeMetrics(List<Tensor> x, List<Tensor> y, List<Tensor> yPred,
+      List<Tensor> sampleWeight) {
+    trainer.updateMetrics(y, Trainer.unmasked(yPred));
     return trainer.logs();
   }
 
@@ -404,14 +644,39 @@ public class Model extends Layer {
     return trainer.optimizer;
   }
 
-  /** The compiled loss, or null. */
+  /**
+   * The compiled loss of a single-output model, or null. A model with several outputs has
+   * {@link #outputLosses()}; this fails for it, naming that method.
+   */
   public Loss loss() {
-    return trainer.loss;
+    if (trainer.compiled == null) {
+      return null;
+    }
+    if (trainer.compiled.size() != 1) {
+      throw new IllegalStateException("Model \"" + name() + "\" has " + trainer.compiled.size() + " outputs "
+          + outputNames() + ": its losses are outputLosses()");
+    }
+    return trainer.compiled.losses().get(0);
   }
 
-  /** The compiled metrics. */
+  /** The compiled loss of each output (null entries: none), in the order of {@link #outputs()}; empty before compile. */
+  public List<Loss> outputLosses() {
+    return trainer.compiled == null ? List.of() : trainer.compiled.losses();
+  }
+
+  /** The compiled loss weight of each output (null entries: none given, i.e. 1); empty before compile. */
+  public List<Double> lossWeights() {
+    return trainer.compiled == null ? List.of() : trainer.compiled.weights();
+  }
+
+  /** The compiled metrics of each output, in the order of {@link #outputs()}; empty before compile. */
+  public List<List<Metric>> outputMetrics() {
+    return trainer.compiled == null ? List.of() : trainer.compiled.metrics();
+  }
+
+  /** The compiled metrics, output by output. */
   public List<Metric> metrics() {
-    return List.copyOf(trainer.metrics);
+    return trainer.metrics();
   }
 
   /** The History of the last fit(), or null. */

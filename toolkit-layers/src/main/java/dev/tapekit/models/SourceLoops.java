@@ -30,6 +30,7 @@ final class SourceLoops {
 
   History fit(BatchSource source, FitOptions o) {
     trainer.requireCompiled("fit");
+    requireSingleIo("fit");
     if (o.validationSplit > 0) {
       throw new IllegalArgumentException("fit: `validation_split` is only supported for Tensors or NumPy arrays. "
           + "Found: " + source);
@@ -38,8 +39,8 @@ final class SourceLoops {
       throw new IllegalArgumentException("fit: `sample_weight` argument is not supported when using a dataset as "
           + "input; give the weights in the data instead");
     }
-    BatchSource validation = o.validationSource != null ? o.validationSource
-        : o.validationX != null ? Pipeline.fromTensorSlices(o.validationX, o.validationY).batch(o.batchSize) : null;
+    BatchSource validation = o.validationSource != null ? o.validationSource : o.validationX == null ? null
+        : slices(ModelData.of(model, o.validationX, o.validationY, null, "fit: validation_data")).batch(o.batchSize);
     try (EpochSteps train = new EpochSteps(source, o.stepsPerEpoch, "fit");
         EpochSteps val = validation == null ? null : new EpochSteps(validation, o.validationSteps, "validation")) {
       if (train.peek() == null) {
@@ -49,7 +50,7 @@ final class SourceLoops {
       List<Callback> all = Trainer.withProgbar(o.verbose, o.callbacks);
       all.add(trainer.history);
       CallbackList cbs = trainer.callbacks(all, o.epochs, train.knownSteps(), o.verbose);
-      trainer.build(train.peek().x());
+      trainer.build(List.of(train.peek().x()));
       model.setStopTraining(false);
       cbs.onTrainBegin(Map.of());
       Map<String, Double> epochLogs = new TreeMap<>();
@@ -83,12 +84,13 @@ final class SourceLoops {
 
   Map<String, Double> evaluate(BatchSource source, Integer steps, int verbose, List<Callback> callbacks) {
     trainer.requireCompiled("evaluate");
+    requireSingleIo("evaluate");
     try (EpochSteps data = new EpochSteps(source, steps, "evaluate")) {
       if (data.peek() == null) {
         throw new IllegalArgumentException("evaluate: the data " + source + " yields no batches");
       }
       CallbackList cbs = trainer.callbacks(Trainer.withProgbar(verbose, callbacks), 1, data.knownSteps(), verbose);
-      trainer.build(data.peek().x());
+      trainer.build(List.of(data.peek().x()));
       return evaluateEpoch(data, cbs);
     }
   }
@@ -109,11 +111,12 @@ final class SourceLoops {
   }
 
   Tensor predict(BatchSource source, Integer steps) {
+    requireSingleIo("predict");
     try (EpochSteps data = new EpochSteps(source, steps, "predict")) {
       if (data.peek() == null) {
         throw new IllegalArgumentException("predict: the data " + source + " yields no batches");
       }
-      trainer.build(data.peek().x());
+      trainer.build(List.of(data.peek().x()));
       List<INDArray> parts = new ArrayList<>();
       data.epoch((b, batch) -> {
         // a copy: the batch's memory may be freed after this step, and the output may be a view of it
@@ -122,5 +125,21 @@ final class SourceLoops {
       });
       return Tensor.fromINDArray(parts.size() == 1 ? parts.get(0) : Nd4j.concat(0, parts.toArray(new INDArray[0])));
     }
+  }
+
+  /**
+   * A {@link dev.tapekit.data.Batch} holds one x and one y tensor, so a source feeds one-input one-output
+   * models only; several inputs or outputs train from lists or maps of tensors.
+   */
+  private void requireSingleIo(String what) {
+    if (model.inputs().size() > 1 || model.outputCount() > 1) {
+      throw new IllegalArgumentException(what + ": a BatchSource gives one x and one y per batch, but model \""
+          + model.name() + "\" has " + model.inputs().size() + " inputs and " + model.outputCount() + " outputs; "
+          + "pass Lists or Maps of tensors instead");
+    }
+  }
+
+  private static Pipeline slices(ModelData d) {
+    return Pipeline.fromTensorSlices(d.x().get(0), d.y().get(0));
   }
 }

@@ -14,10 +14,7 @@ import dev.tapekit.core.Variable;
 import dev.tapekit.core.backend.Denormals;
 import dev.tapekit.layers.Masked;
 import dev.tapekit.layers.RandomSeeds;
-import dev.tapekit.losses.Loss;
-import dev.tapekit.losses.Losses;
 import dev.tapekit.metrics.Metric;
-import dev.tapekit.metrics.Metrics;
 import dev.tapekit.optimizers.Optimizers;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,10 +32,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 final class Trainer {
   private final Model model;
   Optimizer optimizer;
-  Loss loss;
-  final List<Metric> metrics = new ArrayList<>();
-  /** Metric names as given to compile (strings) or null for metric objects; for model files. */
-  final List<Object> metricSpecs = new ArrayList<>();
+  /** The per-output losses, weights and metrics; null until compile(). */
+  CompiledOutputs compiled;
   History history;
   private double lossTotal;
   private double lossCount;
@@ -54,19 +49,15 @@ final class Trainer {
     this.model = model;
   }
 
-  void compile(Object opt, Object lossSpec, List<?> metricList) {
+  /** Keras's compile: see {@link CompiledOutputs#of} for the forms of loss, lossWeights and metrics. */
+  void compile(Object opt, Object lossSpec, Object lossWeights, Object metricSpec) {
     if (opt == null) {
       throw new IllegalArgumentException("compile: an optimizer is required, got optimizer=null");
     }
-    optimizer = opt instanceof Optimizer ? (Optimizer) opt : Optimizers.get(opt.toString());
+    Optimizer resolved = opt instanceof Optimizer ? (Optimizer) opt : Optimizers.get(opt.toString());
     // as Keras, the loss may be left out: a custom trainStep computes its own
-    loss = lossSpec == null ? null : lossSpec instanceof Loss ? (Loss) lossSpec : Losses.get(lossSpec.toString());
-    metrics.clear();
-    metricSpecs.clear();
-    for (Object m : metricList == null ? List.of() : metricList) {
-      metrics.add(m instanceof Metric ? (Metric) m : Metrics.get(m.toString(), loss));
-      metricSpecs.add(m instanceof Metric ? ((Metric) m).name() : m.toString());
-    }
+    compiled = CompiledOutputs.of(model, lossSpec, lossWeights, metricSpec);
+    optimizer = resolved;
   }
 
   void requireCompiled(String what) {
@@ -78,27 +69,32 @@ final class Trainer {
   void resetMetrics() {
     lossTotal = 0;
     lossCount = 0;
-    for (Metric m : metrics) {
-      m.resetState();
+    if (compiled != null) {
+      compiled.reset();
     }
   }
 
-  /** The running loss (once a default step tracked one) and metrics, keys sorted as Keras's logs print. */
+  /** The running loss (once a default step tracked one), per-output losses and metrics, keys sorted. */
   Map<String, Double> logs() {
     Map<String, Double> out = new TreeMap<>();
     if (lossCount > 0) {
       out.put("loss", lossTotal / lossCount);
     }
-    for (Metric m : metrics) {
-      out.put(m.name(), m.result());
+    if (compiled != null) {
+      compiled.putLogs(out);
     }
     return out;
+  }
+
+  /** The compiled metrics, output by output. */
+  List<Metric> metrics() {
+    return compiled == null ? List.of() : compiled.flatMetrics();
   }
 
   // ---------------------------------------------------------------- steps
 
   /** The tutorial's step: forward under a tape, loss + regularization, gradients, metrics, update. */
-  void trainStep(Tensor x, Tensor y, Tensor sw, List<Variable> vars, boolean constraints) {
+  void trainStep(List<Tensor> x, List<Tensor> y, List<Tensor> sw, List<Variable> vars, boolean constraints) {
     // NOTE: the scopes free the step's temporaries now instead of whenever the GC runs (flat memory);
     // subnormals flush to zero during the step, as in TensorFlow (see Denormals). The forward scope
     // closes before the update, releasing the step's reads of the variables, so that the optimizer can
@@ -107,10 +103,10 @@ final class Trainer {
       List<Tensor> grads;
       try (TensorScope forward = TensorScope.open()) {
         try (GradientTape tape = new GradientTape()) {
-          Masked yPred = forward(x, true);
+          List<Masked> yPred = forward(x, true);
           Tensor total = totalLoss(y, yPred, sw);
           grads = tape.gradient(total, vars);
-          track(total, x.shape()[0], y, yPred);
+          track(total, x.get(0).shape()[0], y, yPred);
         }
         for (Tensor g : grads) {
           if (g != null) {
@@ -125,64 +121,61 @@ final class Trainer {
     }
   }
 
-  /** The model's output with its Keras mask, which the loss and metrics apply. */
-  private Masked forward(Tensor x, boolean training) {
-    return model.applyMasked(List.of(x), java.util.Collections.singletonList(null), training);
+  /** The model's outputs with their Keras masks, which the losses and metrics apply. */
+  private List<Masked> forward(List<Tensor> x, boolean training) {
+    return model.applyMaskedAll(x, java.util.Collections.nCopies(x.size(), null), training);
   }
 
-  /** The compiled loss (with the prediction's mask) plus the model's losses (Keras's compute_loss). */
-  Tensor totalLoss(Tensor y, Masked yPred, Tensor sw) {
+  /** The compiled losses (with the predictions' masks) plus the model's losses (Keras's compute_loss). */
+  Tensor totalLoss(List<Tensor> y, List<Masked> yPred, List<Tensor> sw) {
     List<Tensor> extra = model.losses();
-    if (loss == null && extra.isEmpty()) {
+    if ((compiled == null || compiled.noLoss()) && extra.isEmpty()) {
       throw new IllegalStateException("No loss to compute. Provide a `loss` argument in `compile()`.");
     }
-    Tensor total = loss == null ? null : loss.call(y, yPred.output(), sw, yPred.mask());
+    Tensor total = compiled == null ? null : compiled.loss(y, yPred, sw);
     for (Tensor r : extra) {
       total = total == null ? r : Ops.add(total, Ops.cast(r, total.dtype()));
     }
     return total;
   }
 
-  /** {@link #totalLoss(Tensor, Masked, Tensor)} for a prediction without a mask (Model.computeLoss). */
-  Tensor totalLoss(Tensor y, Tensor yPred, Tensor sw) {
-    return totalLoss(y, new Masked(yPred, null), sw);
-  }
-
-  /** {@link #updateMetrics(Tensor, Masked)} for a prediction without a mask (Model.computeMetrics). */
-  void updateMetrics(Tensor y, Tensor yPred) {
-    updateMetrics(y, new Masked(yPred, null));
-  }
-
-  private void track(Tensor total, long batch, Tensor y, Masked yPred) {
+  private void track(Tensor total, long batch, List<Tensor> y, List<Masked> yPred) {
     lossTotal += total.doubleValue() * batch;
     lossCount += batch;
     updateMetrics(y, yPred);
   }
 
   /** Updates the compiled metrics with one batch (Keras's compute_metrics without the results). */
-  void updateMetrics(Tensor y, Masked yPred) {
-    // masked positions do not count: the mask is the metrics' sample weight (see docs/layers-and-models.md)
-    Tensor maskWeights = yPred.maskWeights();
-    for (Metric m : metrics) {
-      if (maskWeights == null) {
-        m.updateState(y, yPred.output());
-      } else {
-        m.updateState(y, yPred.output(), maskWeights);
-      }
+  void updateMetrics(List<Tensor> y, List<Masked> yPred) {
+    if (compiled != null) {
+      compiled.updateMetrics(y, yPred);
     }
   }
 
+  /** Predictions without masks (Model.computeLoss and computeMetrics take plain tensors). */
+  static List<Masked> unmasked(List<Tensor> yPred) {
+    return yPred.stream().map(p -> new Masked(p, null)).toList();
+  }
+
   /** Model.trainStep's default: the tutorial's step on the running fit's variables; the batch's logs, lazily. */
-  Map<String, Double> defaultTrainStep(Tensor x, Tensor y, Tensor sw) {
+  Map<String, Double> defaultTrainStep(List<Tensor> x, List<Tensor> y, List<Tensor> sw) {
     List<Variable> vars = stepVars != null ? stepVars : model.trainableVariables();
     trainStep(x, y, sw, vars, stepVars != null ? stepConstraints : model.hasConstraints());
     return lazyLogs();
   }
 
   /** Model.testStep's default. */
-  Map<String, Double> defaultTestStep(Tensor x, Tensor y, Tensor sw) {
-    testStep(x, y, sw);
+  Map<String, Double> defaultTestStep(List<Tensor> x, List<Tensor> y, List<Tensor> sw) {
+    try (Denormals.Scope flush = Denormals.flush(); TensorScope scope = TensorScope.open()) {
+      List<Masked> yPred = forward(x, false);
+      track(totalLoss(y, yPred, sw), x.get(0).shape()[0], y, yPred);
+    }
     return lazyLogs();
+  }
+
+  /** Model.predictStep's default: every output in inference mode. */
+  List<Tensor> defaultPredictStep(List<Tensor> x) {
+    return forward(x, false).stream().map(Masked::output).toList();
   }
 
   /** The logs as they are after this step, computed when read. */
@@ -190,30 +183,21 @@ final class Trainer {
     return new LazyLogs(this::logs);
   }
 
-  void testStep(Tensor x, Tensor y, Tensor sw) {
-    try (Denormals.Scope flush = Denormals.flush(); TensorScope scope = TensorScope.open()) {
-      Masked yPred = forward(x, false);
-      track(totalLoss(y, yPred, sw), x.shape()[0], y, yPred);
-    }
-  }
-
-  Map<String, Double> trainOnBatch(Tensor x, Tensor y, Tensor sw) {
+  Map<String, Double> trainOnBatch(ModelData d) {
     requireCompiled("train_on_batch");
-    checkSameLength(x, y, sw);
-    build(x);
+    build(d.x());
     model.resetMetrics();
-    return new TreeMap<>(model.trainStep(x, y, sw));
+    return new TreeMap<>(model.trainStep(d.x(), d.y(), d.sw()));
   }
 
-  Map<String, Double> testOnBatch(Tensor x, Tensor y, Tensor sw) {
+  Map<String, Double> testOnBatch(ModelData d) {
     requireCompiled("test_on_batch");
-    checkSameLength(x, y, sw);
-    build(x);
+    build(d.x());
     model.resetMetrics();
-    return new TreeMap<>(model.testStep(x, y, sw));
+    return new TreeMap<>(model.testStep(d.x(), d.y(), d.sw()));
   }
 
-  Tensor predictOnBatch(Tensor x) {
+  List<Tensor> predictOnBatch(List<Tensor> x) {
     build(x);
     return model.predictStep(x);
   }
@@ -222,11 +206,12 @@ final class Trainer {
    * Builds the model for x: a Sequential from its shape; a subclassed model, whose layers build when first
    * called, by calling it once on x's first row in inference mode (Keras builds it on the data's spec).
    */
-  void build(Tensor x) {
-    model.buildFor(x.shape());
+  void build(List<Tensor> x) {
+    model.buildFor(x.get(0).shape());
     if (!model.built()) {
       try (TensorScope scope = TensorScope.open()) {
-        model.apply(rows(x, 0, Math.min(1, x.shape()[0])), false);
+        List<Tensor> first = x.stream().map(t -> rows(t, 0, Math.min(1, t.shape()[0]))).toList();
+        model.apply(first, false);
       }
     }
   }
@@ -244,30 +229,25 @@ final class Trainer {
     return shuffle == null ? null : shuffle.state();
   }
 
-  History fit(Tensor x, Tensor y, FitOptions o) {
+  History fit(ModelData data, FitOptions o) {
     requireCompiled("fit");
-    checkSameLength(x, y, o.sampleWeight);
-    Tensor sw = sampleWeights(y, o.sampleWeight, o.classWeight);
-    Tensor vx = o.validationX;
-    Tensor vy = o.validationY;
-    long n = x.shape()[0];
-    if (vx == null && o.validationSplit > 0) {
+    ModelData train = data.withSampleWeights(sampleWeights(data, o.classWeight));
+    ModelData val = o.validationX == null ? null : ModelData.of(model, o.validationX, o.validationY, null, "fit: validation_data");
+    long n = train.n();
+    if (val == null && o.validationSplit > 0) {
       long splitAt = (long) Math.ceil(n * (1.0 - o.validationSplit));
       if (splitAt == 0 || splitAt == n) {
         throw new IllegalArgumentException("fit: validationSplit=" + o.validationSplit + " leaves no training or no "
             + "validation samples out of " + n);
       }
-      vx = rows(x, splitAt, n);
-      vy = rows(y, splitAt, n);
-      x = rows(x, 0, splitAt);
-      y = rows(y, 0, splitAt);
-      sw = sw == null ? null : rows(sw, 0, splitAt);
+      // as Keras, the validation samples are unweighted
+      val = train.rows(splitAt, n).withSampleWeights(java.util.Collections.nCopies(train.sw().size(), null));
+      train = train.rows(0, splitAt);
       n = splitAt;
-    } else if (vx != null) {
-      checkSameLength(vx, vy, null);
     }
     if (n == 0) {
-      throw new IllegalArgumentException("fit: no training samples (x has shape " + dev.tapekit.layers.Config.shapeStr(x.shape()) + ")");
+      throw new IllegalArgumentException("fit: no training samples (x has shape "
+          + dev.tapekit.layers.Config.shapeStr(train.x().get(0).shape()) + ")");
     }
     int steps = (int) ((n + o.batchSize - 1) / o.batchSize);
     history = new History();
@@ -275,7 +255,7 @@ final class Trainer {
     all.add(history);
     CallbackList cbs = callbacks(all, o.epochs, steps, o.verbose);
 
-    build(x);
+    build(train.x());
     model.setStopTraining(false);
     resumeEpoch = null;
     resumeShuffle = null;
@@ -304,8 +284,8 @@ final class Trainer {
           long s = (long) b * o.batchSize;
           long e = Math.min(n, s + o.batchSize);
           try (TensorScope batch = TensorScope.open()) {
-            stepLogs = model.trainStep(Shuffling.batch(x, order, s, e), Shuffling.batch(y, order, s, e),
-                Shuffling.batch(sw, order, s, e));
+            ModelData d = train.batch(order, s, e);
+            stepLogs = model.trainStep(d.x(), d.y(), d.sw());
           }
           cbs.onTrainBatchEnd(b, stepLogs);
           if (model.stopTraining()) {
@@ -314,9 +294,9 @@ final class Trainer {
         }
         // as Keras: the epoch's logs are the last step's
         epochLogs = new TreeMap<>(stepLogs != null ? stepLogs : logs());
-        if (vx != null) {
-          Map<String, Double> val = evaluateLoop(vx, vy, null, o.batchSize, cbs);
-          for (Map.Entry<String, Double> e : val.entrySet()) {
+        if (val != null) {
+          Map<String, Double> valLogs = evaluateLoop(val, o.batchSize, cbs);
+          for (Map.Entry<String, Double> e : valLogs.entrySet()) {
             epochLogs.put("val_" + e.getKey(), e.getValue());
           }
         }
@@ -358,25 +338,23 @@ final class Trainer {
 
   // ---------------------------------------------------------------- evaluate and predict
 
-  Map<String, Double> evaluate(Tensor x, Tensor y, Tensor sw, int batchSize, int verbose, List<Callback> callbacks) {
+  Map<String, Double> evaluate(ModelData d, int batchSize, int verbose, List<Callback> callbacks) {
     requireCompiled("evaluate");
-    checkSameLength(x, y, sw);
-    CallbackList cbs = callbacks(withProgbar(verbose, callbacks), 1, (int) ((x.shape()[0] + batchSize - 1) / batchSize),
+    CallbackList cbs = callbacks(withProgbar(verbose, callbacks), 1, (int) ((d.n() + batchSize - 1) / batchSize),
         verbose);
-    build(x);
-    return evaluateLoop(x, y, sw, batchSize, cbs);
+    build(d.x());
+    return evaluateLoop(d, batchSize, cbs);
   }
 
-  private Map<String, Double> evaluateLoop(Tensor x, Tensor y, Tensor sw, int batchSize, Callback cbs) {
+  private Map<String, Double> evaluateLoop(ModelData d, int batchSize, Callback cbs) {
     model.resetMetrics();
-    long n = x.shape()[0];
+    long n = d.n();
     cbs.onTestBegin(Map.of());
     Map<String, Double> stepLogs = null;
     for (int b = 0; (long) b * batchSize < n; b++) {
       cbs.onTestBatchBegin(b, Map.of());
-      long s = (long) b * batchSize;
-      long e = Math.min(n, s + batchSize);
-      stepLogs = model.testStep(rows(x, s, e), rows(y, s, e), sw == null ? null : rows(sw, s, e));
+      ModelData batch = d.rows((long) b * batchSize, Math.min(n, (long) b * batchSize + batchSize));
+      stepLogs = model.testStep(batch.x(), batch.y(), batch.sw());
       cbs.onTestBatchEnd(b, stepLogs);
     }
     Map<String, Double> out = new TreeMap<>(stepLogs != null ? stepLogs : logs());
@@ -384,20 +362,29 @@ final class Trainer {
     return out;
   }
 
-  Tensor predict(Tensor x, int batchSize) {
+  /** Every output for x, batch by batch, joined along the batch axis. */
+  List<Tensor> predict(List<Tensor> x, int batchSize) {
     if (batchSize <= 0) {
       throw new IllegalArgumentException("predict: batchSize must be positive, got " + batchSize);
     }
     build(x);
-    long n = x.shape()[0];
+    ModelData d = new ModelData(x, null, List.of());
+    d.checkCardinality("predict");
+    long n = d.n();
     if (n <= batchSize) {
       return model.predictStep(x);
     }
-    List<INDArray> parts = new ArrayList<>();
+    List<List<INDArray>> parts = new ArrayList<>();
     for (long s = 0; s < n; s += batchSize) {
-      parts.add(model.predictStep(rows(x, s, Math.min(n, s + batchSize))).array());
+      List<Tensor> out = model.predictStep(d.rows(s, Math.min(n, s + batchSize)).x());
+      for (int i = 0; i < out.size(); i++) {
+        if (parts.size() <= i) {
+          parts.add(new ArrayList<>());
+        }
+        parts.get(i).add(out.get(i).array());
+      }
     }
-    return Tensor.fromINDArray(Nd4j.concat(0, parts.toArray(new INDArray[0])));
+    return parts.stream().map(p -> Tensor.fromINDArray(Nd4j.concat(0, p.toArray(new INDArray[0])))).toList();
   }
 
   // ---------------------------------------------------------------- helpers
@@ -411,18 +398,16 @@ final class Trainer {
     return Tensor.fromINDArray(t.array().get(NDArrayIndex.interval(s, e)));
   }
 
-  private static void checkSameLength(Tensor x, Tensor y, Tensor sw) {
-    if (x == null || y == null) {
-      throw new IllegalArgumentException("x and y are required, got x=" + x + ", y=" + y);
+  /** The data's per-output sample weights, times classWeight[label] when given (one output only, as Keras). */
+  static List<Tensor> sampleWeights(ModelData d, Map<Integer, Double> classWeight) {
+    if (classWeight == null || classWeight.isEmpty()) {
+      return d.sw();
     }
-    if (x.rank() == 0 || y.rank() == 0 || x.shape()[0] != y.shape()[0]) {
-      throw new IllegalArgumentException("Data cardinality is ambiguous: x sizes: " + (x.rank() == 0 ? "scalar" : x.shape()[0])
-          + ", y sizes: " + (y.rank() == 0 ? "scalar" : y.shape()[0]) + ". Make sure all arrays contain the same number of samples.");
+    if (d.y().size() != 1) {
+      throw new IllegalArgumentException("fit: `class_weight` is only supported for Models with a single output; "
+          + "give per-output sample weights instead");
     }
-    if (sw != null && (sw.rank() == 0 || sw.shape()[0] != x.shape()[0])) {
-      throw new IllegalArgumentException("sample_weight has " + (sw.rank() == 0 ? "no" : sw.shape()[0]) + " rows but x has "
-          + x.shape()[0] + " samples");
-    }
+    return java.util.Collections.singletonList(sampleWeights(d.y().get(0), d.sw().get(0), classWeight));
   }
 
   /** Per-sample weights from sampleWeight times classWeight[label], or null for none. */
