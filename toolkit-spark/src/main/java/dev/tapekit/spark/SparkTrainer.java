@@ -2,7 +2,6 @@ package dev.tapekit.spark;
 
 import dev.tapekit.callbacks.History;
 import dev.tapekit.core.Tensor;
-import dev.tapekit.core.Variable;
 import dev.tapekit.models.Model;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -22,7 +21,7 @@ import org.apache.spark.storage.StorageLevel;
  * <pre>{@code
  * TrainingResult r = SparkTrainer.builder(sc)
  *     .modelFactory(() -> { Sequential m = ...; m.compile(...); return m; })
- *     .strategy(TrainingStrategy.averaging(4))   // or TrainingStrategy.syncGradients()
+ *     .strategy(TrainingStrategy.averaging(4))   // or syncGradients(), synchronousBarrier()
  *     .batchSize(32)                               // per partition
  *     .build()
  *     .fit(samples, 5);
@@ -73,9 +72,13 @@ public final class SparkTrainer {
         .persist(StorageLevel.MEMORY_ONLY());
     try {
       List<Integer> sizes = ExecutorErrors.translate(() -> blocks.map(Block::rows).collect(), plan);
-      int largest = sizes.stream().mapToInt(Integer::intValue).max().orElse(0);
+      int[] partitionSizes = sizes.stream().mapToInt(Integer::intValue).toArray();
+      int largest = java.util.Arrays.stream(partitionSizes).max().orElse(0);
       if (largest == 0) {
         throw new IllegalArgumentException("SparkTrainer.fit: the RDD has no samples");
+      }
+      if (strategy instanceof TrainingStrategy.SyncBarrier) {
+        TrainingStrategy.SyncBarrier.requireSupported(sc.getConf());
       }
       Model model = Worker.newModel(plan.factory(), Seeds.mix(plan.seed(), -1));
       History history = new History();
@@ -84,9 +87,13 @@ public final class SparkTrainer {
       long rounds = 0;
       for (int epoch = first; epoch < epochs; epoch++) {
         double[] loss = {0, 0};
-        rounds += strategy instanceof TrainingStrategy.Averaging a
-            ? averagingEpoch(blocks, model, epoch, stepsPerEpoch, a.everySteps(), loss)
-            : syncEpoch(blocks, model, sizes, epoch, stepsPerEpoch, loss);
+        if (strategy instanceof TrainingStrategy.Averaging a) {
+          rounds += averagingEpoch(blocks, model, epoch, stepsPerEpoch, a.everySteps(), loss);
+        } else if (strategy instanceof TrainingStrategy.SyncBarrier b) {
+          rounds += barrierEpoch(blocks, model, partitionSizes, epoch, stepsPerEpoch, b, loss);
+        } else {
+          rounds += syncEpoch(blocks, model, partitionSizes, epoch, stepsPerEpoch, loss);
+        }
         Map<String, Double> logs = new TreeMap<>();
         logs.put("loss", loss[0] / loss[1]);
         if (!Double.isFinite(loss[0] / loss[1])) {
@@ -112,7 +119,9 @@ public final class SparkTrainer {
 
   /** What a resumed run must share with the checkpointed one; the partitions set the global batch. */
   private String fingerprint(int partitions) {
-    return "strategy=" + strategy + ", batchSize=" + plan.batchSize() + ", partitions=" + partitions + ", seed="
+    // the barrier's peer timeout does not change what is trained
+    String name = strategy instanceof TrainingStrategy.SyncBarrier ? "SyncBarrier" : strategy.toString();
+    return "strategy=" + name + ", batchSize=" + plan.batchSize() + ", partitions=" + partitions + ", seed="
         + plan.seed() + ", shuffle=" + plan.shuffle();
   }
 
@@ -136,35 +145,51 @@ public final class SparkTrainer {
     return first;
   }
 
-  private int syncEpoch(JavaRDD<Block> blocks, Model model, List<Integer> sizes, int epoch, int stepsPerEpoch,
+  private int syncEpoch(JavaRDD<Block> blocks, Model model, int[] sizes, int epoch, int stepsPerEpoch,
       double[] loss) {
-    List<Variable> vars = model.trainableVariables();
+    boolean hasNonTrainable = !model.nonTrainableWeights().isEmpty();
     for (int step = 0; step < stepsPerEpoch; step++) {
-      long stepRows = 0;
-      int active = 0;
-      for (int n : sizes) {
-        long r = Math.max(0, Math.min(plan.batchSize(), n - (long) step * plan.batchSize()));
-        stepRows += r;
-        active += r > 0 ? 1 : 0;
-      }
+      StepShape shape = StepShape.of(sizes, plan.batchSize(), step);
       RoundInput in = new RoundInput((long) epoch * stepsPerEpoch + step, Flat.pack(model.weights()), null, epoch,
-          step, 1, stepRows, active);
+          step, 1, shape.rows(), shape.active());
       List<PartitionResult> results = run(blocks, in, false);
-      List<Tensor> grads = Flat.split(Combine.sum(results), vars);
-      model.optimizer().applyGradients(grads, vars);
-      if (model.hasConstraints()) {
-        model.applyConstraints();
-      }
-      List<Variable> frozen = model.nonTrainableWeights();
-      if (!frozen.isEmpty()) {
-        Flat.unpack(Combine.weightedMean(results, PartitionResult::nonTrainable), frozen);
-      }
+      SyncUpdate.combine(results, hasNonTrainable).applyTo(model);
       for (PartitionResult r : results) {
         loss[0] += r.lossSum();
       }
-      loss[1] += stepRows;
+      loss[1] += shape.rows();
     }
     return stepsPerEpoch;
+  }
+
+  /**
+   * One barrier stage for the whole epoch: one long-lived task per partition, gradients all-reduced between the
+   * tasks every step; the driver gets rank 0's weights and optimizer state at the end. The barrier tasks form a
+   * shuffle-map stage (the {@code repartition(1)} after them): Spark retries a failed barrier stage only then,
+   * it aborts a failed barrier result stage.
+   */
+  private int barrierEpoch(JavaRDD<Block> blocks, Model model, int[] sizes, int epoch, int stepsPerEpoch,
+      TrainingStrategy.SyncBarrier s, double[] loss) {
+    BarrierInput in = new BarrierInput(epoch, stepsPerEpoch, sizes, Flat.pack(model.weights()),
+        OptState.of(model.optimizer(), model.trainableVariables()), s.timeoutMillis());
+    Broadcast<BarrierInput> bc = sc.broadcast(in);
+    scala.reflect.ClassTag<PartitionResult> tag = scala.reflect.ClassTag$.MODULE$.apply(PartitionResult.class);
+    try {
+      List<PartitionResult> out = ExecutorErrors.translate(() -> JavaRDD.fromRDD(
+          blocks.rdd().barrier().mapPartitions(new BarrierTask(plan, bc), false, tag), tag).repartition(1).collect(),
+          plan);
+      if (out.size() != 1) {
+        throw new IllegalStateException("synchronousBarrier: expected rank 0's result only, got " + out.size());
+      }
+      PartitionResult r = out.get(0);
+      Flat.unpack(r.values(), model.weights());
+      r.opt().restoreInto(model.optimizer(), model.trainableVariables());
+      loss[0] += r.lossSum();
+      loss[1] += r.rows();
+    } finally {
+      bc.destroy();
+    }
+    return 1;
   }
 
   private int averagingEpoch(JavaRDD<Block> blocks, Model model, int epoch, int stepsPerEpoch, int k, double[] loss) {
@@ -239,7 +264,10 @@ public final class SparkTrainer {
       return this;
     }
 
-    /** {@link TrainingStrategy#averaging} (default, k = 4) or {@link TrainingStrategy#syncGradients}. */
+    /**
+     * {@link TrainingStrategy#averaging} (default, k = 4), {@link TrainingStrategy#syncGradients} or
+     * {@link TrainingStrategy#synchronousBarrier}.
+     */
     public Builder strategy(TrainingStrategy strategy) {
       this.strategy = strategy;
       return this;
