@@ -175,9 +175,18 @@ public final class SparkTrainer {
     Broadcast<BarrierInput> bc = sc.broadcast(in);
     scala.reflect.ClassTag<PartitionResult> tag = scala.reflect.ClassTag$.MODULE$.apply(PartitionResult.class);
     try {
-      List<PartitionResult> out = ExecutorErrors.translate(() -> JavaRDD.fromRDD(
-          blocks.rdd().barrier().mapPartitions(new BarrierTask(plan, bc), false, tag), tag).repartition(1).collect(),
-          plan);
+      List<PartitionResult> out;
+      try {
+        out = ExecutorErrors.translate(() -> JavaRDD.fromRDD(
+            blocks.rdd().barrier().mapPartitions(new BarrierTask(plan, bc), false, tag), tag).repartition(1).collect(),
+            plan);
+      } catch (Exception e) { // SparkException is checked: javac does not know that collect() throws it
+        String slots = ExecutorErrors.describeBarrierSlots(e, sizes.length);
+        if (slots != null) {
+          throw new IllegalStateException(slots, e);
+        }
+        throw e;
+      }
       if (out.size() != 1) {
         throw new IllegalStateException("synchronousBarrier: expected rank 0's result only, got " + out.size());
       }
