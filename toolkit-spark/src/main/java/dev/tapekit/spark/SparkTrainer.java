@@ -85,36 +85,55 @@ public final class SparkTrainer {
       int first = resume(model, history, sizes.size());
       int stepsPerEpoch = (largest + plan.batchSize() - 1) / plan.batchSize();
       long rounds = 0;
-      for (int epoch = first; epoch < epochs; epoch++) {
-        double[] loss = {0, 0};
-        if (strategy instanceof TrainingStrategy.Averaging a) {
-          rounds += averagingEpoch(blocks, model, epoch, stepsPerEpoch, a.everySteps(), loss);
-        } else if (strategy instanceof TrainingStrategy.SyncBarrier b) {
-          rounds += barrierEpoch(blocks, model, partitionSizes, epoch, stepsPerEpoch, b, loss);
+      for (int epoch = first; epoch < epochs; ) {
+        double[][] losses; // per epoch trained: {loss x rows, rows}
+        if (strategy instanceof TrainingStrategy.SyncBarrier b) {
+          // a barrier stage costs Spark's allGather about a second: without per-epoch work on the driver
+          // (checkpoints, validation), one stage trains all the epochs
+          int span = checkpointDir == null && valX == null ? epochs - epoch : 1;
+          losses = barrierEpochs(blocks, model, partitionSizes, epoch, span, stepsPerEpoch, b);
+          rounds++;
         } else {
-          rounds += syncEpoch(blocks, model, partitionSizes, epoch, stepsPerEpoch, loss);
+          double[] loss = {0, 0};
+          rounds += strategy instanceof TrainingStrategy.Averaging a
+              ? averagingEpoch(blocks, model, epoch, stepsPerEpoch, a.everySteps(), loss)
+              : syncEpoch(blocks, model, partitionSizes, epoch, stepsPerEpoch, loss);
+          losses = new double[][] {loss};
         }
-        Map<String, Double> logs = new TreeMap<>();
-        logs.put("loss", loss[0] / loss[1]);
-        if (!Double.isFinite(loss[0] / loss[1])) {
-          // as fit() with TerminateOnNaN: stop, and keep the last checkpoint (it holds finite weights)
-          LOG.warn("Epoch {}: Invalid loss {}, terminating training (NaN or infinite values in the training data?)",
-              epoch + 1, loss[0] / loss[1]);
-          history.onEpochEnd(epoch, logs);
+        boolean go = true;
+        for (int i = 0; i < losses.length && go; i++) {
+          go = endEpoch(model, history, epoch + i, losses[i], sizes.size());
+        }
+        if (!go) {
           break;
         }
-        if (valX != null) {
-          model.evaluate(valX, valY).forEach((k, v) -> logs.put("val_" + k, v));
-        }
-        history.onEpochEnd(epoch, logs);
-        if (checkpointDir != null) {
-          Checkpoint.write(checkpointDir, model, history, epoch + 1, fingerprint(sizes.size()));
-        }
+        epoch += losses.length;
       }
       return new TrainingResult(model, history, rounds, (System.nanoTime() - t0) / 1e9);
     } finally {
       blocks.unpersist(false);
     }
+  }
+
+  /** The epoch's logs, validation and checkpoint; false when the loss is not finite (the run stops). */
+  private boolean endEpoch(Model model, History history, int epoch, double[] loss, int partitions) {
+    Map<String, Double> logs = new TreeMap<>();
+    logs.put("loss", loss[0] / loss[1]);
+    if (!Double.isFinite(loss[0] / loss[1])) {
+      // as fit() with TerminateOnNaN: stop, and keep the last checkpoint (it holds finite weights)
+      LOG.warn("Epoch {}: Invalid loss {}, terminating training (NaN or infinite values in the training data?)",
+          epoch + 1, loss[0] / loss[1]);
+      history.onEpochEnd(epoch, logs);
+      return false;
+    }
+    if (valX != null) {
+      model.evaluate(valX, valY).forEach((k, v) -> logs.put("val_" + k, v));
+    }
+    history.onEpochEnd(epoch, logs);
+    if (checkpointDir != null) {
+      Checkpoint.write(checkpointDir, model, history, epoch + 1, fingerprint(partitions));
+    }
+    return true;
   }
 
   /** What a resumed run must share with the checkpointed one; the partitions set the global batch. */
@@ -163,19 +182,20 @@ public final class SparkTrainer {
   }
 
   /**
-   * One barrier stage for the whole epoch: one long-lived task per partition, gradients all-reduced between the
-   * tasks every step; the driver gets rank 0's weights and optimizer state at the end. The barrier tasks form a
-   * shuffle-map stage (the {@code repartition(1)} after them): Spark retries a failed barrier stage only then,
-   * it aborts a failed barrier result stage.
+   * One barrier stage for {@code span} epochs from {@code first}: one long-lived task per partition, gradients
+   * all-reduced between the tasks every step; the driver gets rank 0's weights and optimizer state at the end and
+   * returns each epoch's {loss x rows, rows} (fewer epochs when one's loss was not finite: the tasks stop there).
+   * The barrier tasks form a shuffle-map stage (the {@code repartition(1)} after them): Spark retries a failed
+   * barrier stage only then; it aborts a failed barrier result stage.
    */
-  private int barrierEpoch(JavaRDD<Block> blocks, Model model, int[] sizes, int epoch, int stepsPerEpoch,
-      TrainingStrategy.SyncBarrier s, double[] loss) {
-    BarrierInput in = new BarrierInput(epoch, stepsPerEpoch, sizes, Flat.pack(model.weights()),
+  private double[][] barrierEpochs(JavaRDD<Block> blocks, Model model, int[] sizes, int first, int span,
+      int stepsPerEpoch, TrainingStrategy.SyncBarrier s) {
+    BarrierInput in = new BarrierInput(first, span, stepsPerEpoch, sizes, Flat.pack(model.weights()),
         OptState.of(model.optimizer(), model.trainableVariables()), s.timeoutMillis());
     Broadcast<BarrierInput> bc = sc.broadcast(in);
-    scala.reflect.ClassTag<PartitionResult> tag = scala.reflect.ClassTag$.MODULE$.apply(PartitionResult.class);
+    scala.reflect.ClassTag<BarrierResult> tag = scala.reflect.ClassTag$.MODULE$.apply(BarrierResult.class);
     try {
-      List<PartitionResult> out;
+      List<BarrierResult> out;
       try {
         out = ExecutorErrors.translate(() -> JavaRDD.fromRDD(
             blocks.rdd().barrier().mapPartitions(new BarrierTask(plan, bc), false, tag), tag).repartition(1).collect(),
@@ -190,15 +210,17 @@ public final class SparkTrainer {
       if (out.size() != 1) {
         throw new IllegalStateException("synchronousBarrier: expected rank 0's result only, got " + out.size());
       }
-      PartitionResult r = out.get(0);
-      Flat.unpack(r.values(), model.weights());
+      BarrierResult r = out.get(0);
+      Flat.unpack(r.weights(), model.weights());
       r.opt().restoreInto(model.optimizer(), model.trainableVariables());
-      loss[0] += r.lossSum();
-      loss[1] += r.rows();
+      double[][] losses = new double[r.lossSums().length][];
+      for (int e = 0; e < losses.length; e++) {
+        losses[e] = new double[] {r.lossSums()[e], r.rows()[e]};
+      }
+      return losses;
     } finally {
       bc.destroy();
     }
-    return 1;
   }
 
   private int averagingEpoch(JavaRDD<Block> blocks, Model model, int epoch, int stepsPerEpoch, int k, double[] loss) {

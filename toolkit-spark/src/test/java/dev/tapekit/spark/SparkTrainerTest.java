@@ -58,7 +58,7 @@ class SparkTrainerTest {
     JavaRDD<Sample> rdd = sc.parallelize(data, 2);
     TrainingResult barrier = trainer(Data::adamMlp, TrainingStrategy.synchronousBarrier()).shuffle(false).build()
         .fit(rdd, 2);
-    assertEquals(2, barrier.rounds(), "one barrier stage per epoch");
+    assertEquals(1, barrier.rounds(), "one barrier stage for both epochs (no checkpoints, no validation)");
     assertEquals(6, barrier.model().optimizer().iterations());
     double diff = Data.maxDiff(oneProcessOnGlobalBatches(data, 2), Data.weights(barrier.model()));
     assertTrue(diff < 1e-5, "barrier differs from one process by " + diff);
@@ -222,6 +222,11 @@ class SparkTrainerTest {
     assertEquals(1, r.history().get("loss").size(), "stopped after the first epoch");
     assertTrue(Double.isNaN(r.history().get("loss").get(0)));
     assertTrue(!java.nio.file.Files.exists(dir.resolve(Checkpoint.FILE)), "no checkpoint of NaN weights");
+    // one barrier stage for all 5 epochs: every task stops after the first, as the driver does
+    TrainingResult b = trainer(Data::adamMlp, TrainingStrategy.synchronousBarrier()).build().fit(rdd, 5);
+    assertEquals(1, b.history().get("loss").size(), "stopped after the first epoch");
+    assertTrue(Double.isNaN(b.history().get("loss").get(0)));
+    assertEquals(3, b.model().optimizer().iterations(), "3 steps of one epoch");
   }
 
   @Test

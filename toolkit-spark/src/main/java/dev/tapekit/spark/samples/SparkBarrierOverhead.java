@@ -26,10 +26,11 @@ import org.apache.spark.api.java.JavaSparkContext;
  * process training on the same global batches ({@code trainOnBatch}, batch 32 x partitions), and how far the
  * barrier run's weights are from the one process's.
  *
- * <p>Arguments: {@code [master|-] [partitions=2] [rowsPerPartition=1024] [epochs=3] [syncSteps=20] [output.tapekit]};
+ * <p>Arguments: {@code [master|-] [partitions=2] [rowsPerPartition=1024] [epochs=3] (at least 2) [syncSteps=20] [output.tapekit]};
  * {@code -} takes the master from spark-submit ({@code spark.master}), else {@code local[2]}. Each timed run follows
  * an untimed warm-up run of the same kind. A barrier fit's time includes everything: packing the blocks, one stage
- * per epoch, the tasks' start, the all-reduce of every step.
+ * per epoch, the tasks' start, the all-reduce of every step; the "epochs 2-N" line leaves out fit's set-up (the
+ * difference between an N-epoch and a 1-epoch fit).
  */
 public final class SparkBarrierOverhead {
   /** Seeds model construction (the data are generated with their own seed). */
@@ -133,6 +134,10 @@ public final class SparkBarrierOverhead {
     int epochs = args.length > 3 ? Integer.parseInt(args[3]) : 3;
     int syncSteps = args.length > 4 ? Integer.parseInt(args[4]) : 20;
     Path output = args.length > 5 ? Path.of(args[5]) : null;
+    if (epochs < 2) {
+      throw new IllegalArgumentException("SparkBarrierOverhead: epochs must be >= 2 (the marginal cost of an epoch), "
+          + "got " + epochs);
+    }
     List<Sample> data = data(partitions * rows);
     int steps = (rows + BATCH - 1) / BATCH;
     try (JavaSparkContext sc = new JavaSparkContext(SampleConf.of("tapekit-spark-barrier-overhead", master))) {
@@ -142,8 +147,11 @@ public final class SparkBarrierOverhead {
       Model[] single = new Model[1];
       double one = oneProcess(sc, data, partitions, epochs, 3, single);
       trainer(sc, TrainingStrategy.synchronousBarrier()).fit(rdd, 1); // warm-up
+      double oneEpoch = trainer(sc, TrainingStrategy.synchronousBarrier()).fit(rdd, 1).seconds();
       TrainingResult barrier = trainer(sc, TrainingStrategy.synchronousBarrier()).fit(rdd, epochs);
       double perStep = barrier.seconds() / ((long) epochs * steps);
+      // without fit's set-up (packing the partitions into blocks): the cost of each further epoch
+      double marginal = (barrier.seconds() - oneEpoch) / ((long) (epochs - 1) * steps);
       JavaRDD<Sample> few = sc.parallelize(data.subList(0, partitions * Math.min(rows, syncSteps * BATCH)), partitions);
       trainer(sc, TrainingStrategy.syncGradients()).fit(few, 1); // warm-up
       TrainingResult sync = trainer(sc, TrainingStrategy.syncGradients()).fit(few, 1);
@@ -151,6 +159,8 @@ public final class SparkBarrierOverhead {
       System.out.printf(Locale.ROOT, "one process (batch %d): %.3f ms/step%n", BATCH * partitions, one * 1e3);
       System.out.printf(Locale.ROOT, "synchronousBarrier: %.3f ms/step over %d steps (overhead %+.3f ms/step)%n",
           perStep * 1e3, (long) epochs * steps, (perStep - one) * 1e3);
+      System.out.printf(Locale.ROOT, "synchronousBarrier, epochs 2-%d: %.3f ms/step (overhead %+.3f ms/step)%n",
+          epochs, marginal * 1e3, (marginal - one) * 1e3);
       System.out.printf(Locale.ROOT, "syncGradients: %.3f ms/step over %d steps (overhead %+.3f ms/step)%n",
           syncPerStep * 1e3, sync.rounds(), (syncPerStep - one) * 1e3);
       System.out.printf(Locale.ROOT, "max |barrier - one process| = %.3g%n", maxDiff(barrier.model(), single[0]));
