@@ -4,8 +4,8 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
- * One Spark context in local mode for all tests of the JVM: 2 task threads (2 barrier slots), up to 3 attempts per task,
- * loopback only, no UI, and a task that does not release a cached block fails. Spark stops it in its own
+ * One Spark context in local mode for all tests of the JVM: 2 task threads (2 barrier slots), up to 3 attempts per
+ * task, loopback only, no UI, and a task that does not release a cached block fails. Spark stops it in its own
  * shutdown hook.
  */
 final class LocalSpark {

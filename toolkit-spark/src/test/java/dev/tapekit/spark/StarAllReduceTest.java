@@ -87,8 +87,8 @@ class StarAllReduceTest {
       long t0 = System.nanoTime();
       IllegalStateException silent = assertThrows(IllegalStateException.class,
           () -> root.allReduce(result(0, 8, 1.0), all -> new double[][] {Combine.sum(all)}));
-      assertTrue(silent.getMessage().matches("barrier all-reduce: rank 0 got nothing from rank 1 at 127\\.0\\.0\\.1:\\d+ "
-          + "for 300 ms \\(its task is stalled or gone\\)"), silent.getMessage());
+      assertTrue(silent.getMessage().matches("barrier all-reduce: rank 0 got nothing from rank 1 at "
+          + "127\\.0\\.0\\.1:\\d+ for 300 ms \\(its task is stalled or gone\\)"), silent.getMessage());
       assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(20));
       root.close(); // rank 0's task failed: the worker waiting for its reply learns it at once
       ExecutionException closed = assertThrows(ExecutionException.class,
@@ -96,8 +96,8 @@ class StarAllReduceTest {
               .get(30, TimeUnit.SECONDS));
       String m = closed.getCause().getMessage();
       assertTrue(m.matches("barrier all-reduce: rank 0 at 127\\.0\\.0\\.1:\\d+ closed the connection to rank 1 "
-          + "\\(its task failed or was killed\\)") || m.startsWith("barrier all-reduce: rank 1 lost rank 0 at 127.0.0.1:"),
-          m);
+          + "\\(its task failed or was killed\\)")
+          || m.startsWith("barrier all-reduce: rank 1 lost rank 0 at 127.0.0.1:"), m);
     } finally {
       root.close();
       worker.close();

@@ -26,11 +26,12 @@ import org.apache.spark.api.java.JavaSparkContext;
  * process training on the same global batches ({@code trainOnBatch}, batch 32 x partitions), and how far the
  * barrier run's weights are from the one process's.
  *
- * <p>Arguments: {@code [master|-] [partitions=2] [rowsPerPartition=1024] [epochs=3] (at least 2) [syncSteps=20] [output.tapekit]};
+ * <p>Arguments: {@code [master|-] [partitions=2] [rowsPerPartition=1024] [epochs=3] [syncSteps=20] [output.tapekit]}
+ * (epochs at least 2);
  * {@code -} takes the master from spark-submit ({@code spark.master}), else {@code local[2]}. Each timed run follows
  * an untimed warm-up run of the same kind. A barrier fit's time includes everything: packing the blocks, one stage
- * per epoch, the tasks' start, the all-reduce of every step; the "epochs 2-N" line leaves out fit's set-up (the
- * difference between an N-epoch and a 1-epoch fit).
+ * per epoch, the tasks' start, the all-reduce of every step; the "epochs 2-N" line leaves out these fixed costs (the
+ * difference between an N-epoch and a 1-epoch fit, each one barrier stage, over the extra steps).
  */
 public final class SparkBarrierOverhead {
   /** Seeds model construction (the data are generated with their own seed). */
