@@ -55,6 +55,25 @@ final class ExecutorErrors {
     return null;
   }
 
+  /**
+   * The one-line explanation of Spark refusing a barrier stage of {@code partitions} tasks for want of task
+   * slots, or null if {@code e} is something else.
+   */
+  static String describeBarrierSlots(Throwable e, int partitions) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      String text = String.valueOf(t.getMessage());
+      if (t.getClass().getSimpleName().equals("BarrierJobSlotsNumberCheckFailed") || text.contains("SPARK-24819")
+          || text.contains("more slots than the total number of slots")) {
+        return "SparkTrainer: synchronousBarrier runs all " + partitions + " partitions' tasks at once, but the "
+            + "cluster has fewer task slots (executor cores / spark.task.cpus): repartition the data to at most "
+            + "that many partitions, give the application more cores, or use averaging(k) or syncGradients() "
+            + "(Spark re-checks spark.scheduler.barrier.maxConcurrentTasksCheck.maxFailures times, every "
+            + "spark.scheduler.barrier.maxConcurrentTasksCheck.interval)";
+      }
+    }
+    return null;
+  }
+
   /** "the model factory lambda (written in class com.example.Train)" and the like. */
   private static String lambdaOf(String type, Plan plan) {
     Object lambda = null;

@@ -2,7 +2,6 @@ package dev.tapekit.spark;
 
 import dev.tapekit.callbacks.History;
 import dev.tapekit.core.Tensor;
-import dev.tapekit.core.Variable;
 import dev.tapekit.models.Model;
 import java.nio.file.Path;
 import java.util.Iterator;
@@ -22,7 +21,7 @@ import org.apache.spark.storage.StorageLevel;
  * <pre>{@code
  * TrainingResult r = SparkTrainer.builder(sc)
  *     .modelFactory(() -> { Sequential m = ...; m.compile(...); return m; })
- *     .strategy(TrainingStrategy.averaging(4))   // or TrainingStrategy.syncGradients()
+ *     .strategy(TrainingStrategy.averaging(4))   // or syncGradients(), synchronousBarrier()
  *     .batchSize(32)                               // per partition
  *     .build()
  *     .fit(samples, 5);
@@ -73,36 +72,42 @@ public final class SparkTrainer {
         .persist(StorageLevel.MEMORY_ONLY());
     try {
       List<Integer> sizes = ExecutorErrors.translate(() -> blocks.map(Block::rows).collect(), plan);
-      int largest = sizes.stream().mapToInt(Integer::intValue).max().orElse(0);
+      int[] partitionSizes = sizes.stream().mapToInt(Integer::intValue).toArray();
+      int largest = java.util.Arrays.stream(partitionSizes).max().orElse(0);
       if (largest == 0) {
         throw new IllegalArgumentException("SparkTrainer.fit: the RDD has no samples");
+      }
+      if (strategy instanceof TrainingStrategy.SyncBarrier) {
+        TrainingStrategy.SyncBarrier.requireSupported(sc.getConf());
       }
       Model model = Worker.newModel(plan.factory(), Seeds.mix(plan.seed(), -1));
       History history = new History();
       int first = resume(model, history, sizes.size());
       int stepsPerEpoch = (largest + plan.batchSize() - 1) / plan.batchSize();
       long rounds = 0;
-      for (int epoch = first; epoch < epochs; epoch++) {
-        double[] loss = {0, 0};
-        rounds += strategy instanceof TrainingStrategy.Averaging a
-            ? averagingEpoch(blocks, model, epoch, stepsPerEpoch, a.everySteps(), loss)
-            : syncEpoch(blocks, model, sizes, epoch, stepsPerEpoch, loss);
-        Map<String, Double> logs = new TreeMap<>();
-        logs.put("loss", loss[0] / loss[1]);
-        if (!Double.isFinite(loss[0] / loss[1])) {
-          // as fit() with TerminateOnNaN: stop, and keep the last checkpoint (it holds finite weights)
-          LOG.warn("Epoch {}: Invalid loss {}, terminating training (NaN or infinite values in the training data?)",
-              epoch + 1, loss[0] / loss[1]);
-          history.onEpochEnd(epoch, logs);
+      for (int epoch = first; epoch < epochs; ) {
+        double[][] losses; // per epoch trained: {loss x rows, rows}
+        if (strategy instanceof TrainingStrategy.SyncBarrier b) {
+          // a barrier stage costs Spark's allGather about a second: without per-epoch work on the driver
+          // (checkpoints, validation), one stage trains all the epochs
+          int span = checkpointDir == null && valX == null ? epochs - epoch : 1;
+          losses = barrierEpochs(blocks, model, partitionSizes, epoch, span, stepsPerEpoch, b);
+          rounds++;
+        } else {
+          double[] loss = {0, 0};
+          rounds += strategy instanceof TrainingStrategy.Averaging a
+              ? averagingEpoch(blocks, model, epoch, stepsPerEpoch, a.everySteps(), loss)
+              : syncEpoch(blocks, model, partitionSizes, epoch, stepsPerEpoch, loss);
+          losses = new double[][] {loss};
+        }
+        boolean go = true;
+        for (int i = 0; i < losses.length && go; i++) {
+          go = endEpoch(model, history, epoch + i, losses[i], sizes.size());
+        }
+        if (!go) {
           break;
         }
-        if (valX != null) {
-          model.evaluate(valX, valY).forEach((k, v) -> logs.put("val_" + k, v));
-        }
-        history.onEpochEnd(epoch, logs);
-        if (checkpointDir != null) {
-          Checkpoint.write(checkpointDir, model, history, epoch + 1, fingerprint(sizes.size()));
-        }
+        epoch += losses.length;
       }
       return new TrainingResult(model, history, rounds, (System.nanoTime() - t0) / 1e9);
     } finally {
@@ -110,9 +115,32 @@ public final class SparkTrainer {
     }
   }
 
+  /** The epoch's logs, validation and checkpoint; false when the loss is not finite (the run stops). */
+  private boolean endEpoch(Model model, History history, int epoch, double[] loss, int partitions) {
+    Map<String, Double> logs = new TreeMap<>();
+    logs.put("loss", loss[0] / loss[1]);
+    if (!Double.isFinite(loss[0] / loss[1])) {
+      // as fit() with TerminateOnNaN: stop, and keep the last checkpoint (it holds finite weights)
+      LOG.warn("Epoch {}: Invalid loss {}, terminating training (NaN or infinite values in the training data?)",
+          epoch + 1, loss[0] / loss[1]);
+      history.onEpochEnd(epoch, logs);
+      return false;
+    }
+    if (valX != null) {
+      model.evaluate(valX, valY).forEach((k, v) -> logs.put("val_" + k, v));
+    }
+    history.onEpochEnd(epoch, logs);
+    if (checkpointDir != null) {
+      Checkpoint.write(checkpointDir, model, history, epoch + 1, fingerprint(partitions));
+    }
+    return true;
+  }
+
   /** What a resumed run must share with the checkpointed one; the partitions set the global batch. */
   private String fingerprint(int partitions) {
-    return "strategy=" + strategy + ", batchSize=" + plan.batchSize() + ", partitions=" + partitions + ", seed="
+    // the barrier's peer timeout does not change what is trained
+    String name = strategy instanceof TrainingStrategy.SyncBarrier ? "SyncBarrier" : strategy.toString();
+    return "strategy=" + name + ", batchSize=" + plan.batchSize() + ", partitions=" + partitions + ", seed="
         + plan.seed() + ", shuffle=" + plan.shuffle();
   }
 
@@ -136,35 +164,63 @@ public final class SparkTrainer {
     return first;
   }
 
-  private int syncEpoch(JavaRDD<Block> blocks, Model model, List<Integer> sizes, int epoch, int stepsPerEpoch,
+  private int syncEpoch(JavaRDD<Block> blocks, Model model, int[] sizes, int epoch, int stepsPerEpoch,
       double[] loss) {
-    List<Variable> vars = model.trainableVariables();
+    boolean hasNonTrainable = !model.nonTrainableWeights().isEmpty();
     for (int step = 0; step < stepsPerEpoch; step++) {
-      long stepRows = 0;
-      int active = 0;
-      for (int n : sizes) {
-        long r = Math.max(0, Math.min(plan.batchSize(), n - (long) step * plan.batchSize()));
-        stepRows += r;
-        active += r > 0 ? 1 : 0;
-      }
+      StepShape shape = StepShape.of(sizes, plan.batchSize(), step);
       RoundInput in = new RoundInput((long) epoch * stepsPerEpoch + step, Flat.pack(model.weights()), null, epoch,
-          step, 1, stepRows, active);
+          step, 1, shape.rows(), shape.active());
       List<PartitionResult> results = run(blocks, in, false);
-      List<Tensor> grads = Flat.split(Combine.sum(results), vars);
-      model.optimizer().applyGradients(grads, vars);
-      if (model.hasConstraints()) {
-        model.applyConstraints();
-      }
-      List<Variable> frozen = model.nonTrainableWeights();
-      if (!frozen.isEmpty()) {
-        Flat.unpack(Combine.weightedMean(results, PartitionResult::nonTrainable), frozen);
-      }
+      SyncUpdate.combine(results, hasNonTrainable).applyTo(model);
       for (PartitionResult r : results) {
         loss[0] += r.lossSum();
       }
-      loss[1] += stepRows;
+      loss[1] += shape.rows();
     }
     return stepsPerEpoch;
+  }
+
+  /**
+   * One barrier stage for {@code span} epochs from {@code first}: one long-lived task per partition, gradients
+   * all-reduced between the tasks every step; the driver gets rank 0's weights and optimizer state at the end and
+   * returns each epoch's {loss x rows, rows} (fewer epochs when one's loss was not finite: the tasks stop there).
+   * The barrier tasks form a shuffle-map stage (the {@code repartition(1)} after them): Spark retries a failed
+   * barrier stage only then; it aborts a failed barrier result stage.
+   */
+  private double[][] barrierEpochs(JavaRDD<Block> blocks, Model model, int[] sizes, int first, int span,
+      int stepsPerEpoch, TrainingStrategy.SyncBarrier s) {
+    BarrierInput in = new BarrierInput(first, span, stepsPerEpoch, sizes, Flat.pack(model.weights()),
+        OptState.of(model.optimizer(), model.trainableVariables()), s.timeoutMillis());
+    Broadcast<BarrierInput> bc = sc.broadcast(in);
+    scala.reflect.ClassTag<BarrierResult> tag = scala.reflect.ClassTag$.MODULE$.apply(BarrierResult.class);
+    try {
+      List<BarrierResult> out;
+      try {
+        out = ExecutorErrors.translate(() -> JavaRDD.fromRDD(
+            blocks.rdd().barrier().mapPartitions(new BarrierTask(plan, bc), false, tag), tag).repartition(1).collect(),
+            plan);
+      } catch (Exception e) { // SparkException is checked: javac does not know that collect() throws it
+        String slots = ExecutorErrors.describeBarrierSlots(e, sizes.length);
+        if (slots != null) {
+          throw new IllegalStateException(slots, e);
+        }
+        throw e;
+      }
+      if (out.size() != 1) {
+        throw new IllegalStateException("synchronousBarrier: expected rank 0's result only, got " + out.size());
+      }
+      BarrierResult r = out.get(0);
+      Flat.unpack(r.weights(), model.weights());
+      r.opt().restoreInto(model.optimizer(), model.trainableVariables());
+      double[][] losses = new double[r.lossSums().length][];
+      for (int e = 0; e < losses.length; e++) {
+        losses[e] = new double[] {r.lossSums()[e], r.rows()[e]};
+      }
+      return losses;
+    } finally {
+      bc.destroy();
+    }
   }
 
   private int averagingEpoch(JavaRDD<Block> blocks, Model model, int epoch, int stepsPerEpoch, int k, double[] loss) {
@@ -239,7 +295,10 @@ public final class SparkTrainer {
       return this;
     }
 
-    /** {@link TrainingStrategy#averaging} (default, k = 4) or {@link TrainingStrategy#syncGradients}. */
+    /**
+     * {@link TrainingStrategy#averaging} (default, k = 4), {@link TrainingStrategy#syncGradients} or
+     * {@link TrainingStrategy#synchronousBarrier}.
+     */
     public Builder strategy(TrainingStrategy strategy) {
       this.strategy = strategy;
       return this;

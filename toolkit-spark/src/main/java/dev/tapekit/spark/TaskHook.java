@@ -9,9 +9,10 @@ import java.io.Serializable;
 @FunctionalInterface
 public interface TaskHook extends Serializable {
   /**
-   * @param round the job's round (sync: global step; averaging: global round), 0-based
+   * @param round the job's round (sync and synchronousBarrier: global step; averaging: global round), 0-based
    * @param partition the partition the task trains on
-   * @param attempt Spark's attempt number of this task, 0 for the first
+   * @param attempt Spark's attempt number of this task, 0 for the first (synchronousBarrier: the stage's attempt
+   *     number, as Spark retries a barrier stage as a whole; the hook is called before every step there)
    */
   void beforeTask(long round, int partition, int attempt);
 }

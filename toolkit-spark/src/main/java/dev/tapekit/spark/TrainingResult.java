@@ -8,7 +8,8 @@ import dev.tapekit.models.Model;
  *
  * @param model the driver's model with the trained parameters and optimizer state
  * @param history per epoch: "loss" (training loss over the epoch's samples), and "val_*" with validation data
- * @param rounds Spark jobs run by this call (sync: steps; averaging: rounds of k steps)
+ * @param rounds Spark jobs run by this call (sync: steps; averaging: rounds of k steps; synchronousBarrier: barrier
+ *     stages, one per epoch with checkpoints or validation data, else one for the whole call)
  * @param seconds wall time of this call's training
  */
 public record TrainingResult(Model model, History history, long rounds, double seconds) {

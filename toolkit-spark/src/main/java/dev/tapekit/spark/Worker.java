@@ -77,11 +77,15 @@ final class Worker {
     return new Tensor[] {Tensor.of(x, xShape), yt};
   }
 
-  private static void announce(Plan plan, long round, int partition) {
+  static void announce(Plan plan, long round, int partition, int attempt) {
     if (plan.hook() != null) {
-      org.apache.spark.TaskContext tc = org.apache.spark.TaskContext.get();
-      plan.hook().beforeTask(round, partition, tc == null ? 0 : tc.attemptNumber());
+      plan.hook().beforeTask(round, partition, attempt);
     }
+  }
+
+  private static void announce(Plan plan, long round, int partition) {
+    org.apache.spark.TaskContext tc = org.apache.spark.TaskContext.get();
+    announce(plan, round, partition, tc == null ? 0 : tc.attemptNumber());
   }
 
   /** Sync: the gradient of this partition's share of the global-batch loss at one step. */
@@ -93,6 +97,14 @@ final class Worker {
     }
     Model model = newModel(plan.factory(), Seeds.mix(plan.seed(), in.round(), partition));
     Flat.unpack(in.weights(), model.weights());
+    return gradients(plan, model, partition, block, rows, new StepShape(in.stepRows(), in.activePartitions()));
+  }
+
+  /**
+   * Sync: the gradient, at {@code model}'s current weights, of this partition's share of the global-batch loss
+   * on {@code rows} of the block (not empty), and the non-trainable weights after the forward pass.
+   */
+  static PartitionResult gradients(Plan plan, Model model, int partition, Block block, int[] rows, StepShape step) {
     List<Variable> vars = model.trainableVariables();
     Tensor[] xy = tensors(plan, block, rows);
     boolean sums = model.loss() instanceof BaseLoss bl && bl.reduction() == Reduction.SUM;
@@ -102,13 +114,13 @@ final class Worker {
       Masked yPred = model.applyMasked(List.of(xy[0]), java.util.Collections.singletonList(null), true);
       Tensor l = model.loss().call(xy[1], yPred.output(), null, yPred.mask());
       // TensorFlow's scaling: this partition's share of the global-batch mean, penalties split evenly
-      total = sums ? l : Ops.multiply(l, (double) rows.length / in.stepRows());
+      total = sums ? l : Ops.multiply(l, (double) rows.length / step.rows());
       for (Tensor r : model.losses()) {
-        total = Ops.add(total, Ops.divide(Ops.cast(r, total.dtype()), (double) in.activePartitions()));
+        total = Ops.add(total, Ops.divide(Ops.cast(r, total.dtype()), (double) step.active()));
       }
       grads = tape.gradient(total, vars);
     }
-    return new PartitionResult(partition, rows.length, total.doubleValue() * in.stepRows(),
+    return new PartitionResult(partition, rows.length, total.doubleValue() * step.rows(),
         Flat.packTensors(grads, vars), Flat.pack(model.nonTrainableWeights()), null);
   }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.tapekit.models.Model;
 import dev.tapekit.models.Models;
+import dev.tapekit.spark.samples.SparkBarrierOverhead;
 import dev.tapekit.spark.samples.SparkQuickStart;
 import java.io.File;
 import java.nio.file.Files;
@@ -95,6 +96,22 @@ class StandaloneClusterIT {
           expected.length);
       assertEquals(local.model().optimizer().iterations(), onCluster.optimizer().iterations());
       assertNotEquals(0, local.model().optimizer().iterations());
+
+      // synchronousBarrier on the cluster: one barrier stage, tasks in the executor all-reducing over 127.0.0.1;
+      // the sample compares with one process on its driver and prints the per-step figures of docs/benchmarks.md
+      StandaloneCluster.Run barrier = cluster.run("barrier", List.of("-cp", sparkJarsOnly),
+          "org.apache.spark.deploy.SparkSubmit", List.of("--master", cluster.masterUrl(),
+              "--conf", "spark.cores.max=2", "--executor-memory", "1g",
+              "--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.driver.bindAddress=127.0.0.1",
+              "--conf", "spark.ui.enabled=false", "--conf", "spark.task.maxFailures=1",
+              "--class", SparkBarrierOverhead.class.getName(), appJar.toString(), "-", "2", "512", "3", "10"), 240);
+      String bout = barrier.output();
+      assertEquals(0, barrier.exit(), "barrier run failed:\n" + bout + "\nexecutors:\n" + cluster.executorLogs());
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("max \\|barrier - one process\\| = (\\S+)")
+          .matcher(bout);
+      assertTrue(m.find(), bout);
+      assertTrue(Double.parseDouble(m.group(1)) < 1e-5, bout);
+      bout.lines().filter(l -> l.contains("ms/step")).forEach(l -> System.out.println("standalone cluster: " + l));
 
       // a user's driver whose own classes are not shipped: one line that says so
       Path userClasses = tmp.resolve("user-classes");
