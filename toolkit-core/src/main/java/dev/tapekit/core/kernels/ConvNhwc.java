@@ -228,7 +228,7 @@ public final class ConvNhwc {
     int perBlock = Math.max(1, POOL_BLOCK / c);
     int blocks = (pixels + perBlock - 1) / perBlock;
     // blocks write disjoint outputs: split across the pool, each range with its own scratch
-    KernelPool.parallelFor(blocks, Math.max(1, GRAIN / (perBlock * c)), (from, to) -> {
+    KernelPool.parallelFor(blocks, Math.max(1, GRAIN / 2 / (perBlock * c)), (from, to) -> {
       int[][] gathered = new int[g.kh() * g.kw()][perBlock * c];
       int[] max = new int[perBlock * c];
       int[] spare = new int[perBlock * c];
