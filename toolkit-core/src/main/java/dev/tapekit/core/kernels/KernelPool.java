@@ -11,8 +11,8 @@ import java.util.function.Supplier;
  * The one thread pool tapekit's own kernels split large work over ({@link Backend#threads()} threads,
  * the calling thread included; docs/core.md "Threads").
  *
- * <p>{@link #parallelFor} cuts {@code [0, n)} into at most {@code threads} consecutive ranges of at
- * least {@code grain} units and runs them on the caller and the pool's workers; below two grains it
+ * <p>{@link #parallelFor} cuts {@code [0, n)} into at most 4 x {@code threads} consecutive ranges of
+ * at least {@code grain} units, claimed by whichever thread is free, and runs them on the caller and the pool's workers; below two grains it
  * runs the body inline, with no hand-off. Kernels only split over independent outputs (or reductions
  * in a fixed order), so results are bit-identical for every thread count.
  *
@@ -54,13 +54,19 @@ public final class KernelPool {
     return JOBS.get();
   }
 
+  /**
+   * Ranges per thread: on a shared machine a worker may get no core for a while; with several ranges
+   * each, whoever runs takes the next one, and the caller waits at most for one range in flight.
+   */
+  private static final int RANGES_PER_THREAD = 4;
+
   /** How many ranges {@link #parallelFor} would cut {@code n} units into (1: inline). */
   public static int parts(int n, int grain) {
     int t = threads;
     if (t <= 1 || n < 2L * Math.max(1, grain)) {
       return 1;
     }
-    return Math.min(t, n / Math.max(1, grain));
+    return (int) Math.min((long) t * RANGES_PER_THREAD, n / Math.max(1, grain));
   }
 
   /**
@@ -78,10 +84,11 @@ public final class KernelPool {
     }
     try {
       JOBS.incrementAndGet();
-      Job job = new Job(n, parts, body, Thread.currentThread(), Denormals.flushing());
-      Worker[] w = workers(parts - 1);
+      int helpers = Math.min(parts, threads) - 1;
+      Job job = new Job(n, parts, helpers, body, Thread.currentThread(), Denormals.flushing());
+      Worker[] w = workers(helpers);
       current = job;
-      for (int i = 0; i < parts - 1; i++) {
+      for (int i = 0; i < helpers; i++) {
         LockSupport.unpark(w[i]);
       }
       job.work();
@@ -141,6 +148,8 @@ public final class KernelPool {
   private static final class Job {
     final int n;
     final int parts;
+    /** Workers that may take ranges (those started for a larger count earlier stay out). */
+    final int helpers;
     final Range body;
     final Thread caller;
     final boolean flush;
@@ -148,9 +157,10 @@ public final class KernelPool {
     final AtomicInteger done = new AtomicInteger();
     volatile Throwable error;
 
-    Job(int n, int parts, Range body, Thread caller, boolean flush) {
+    Job(int n, int parts, int helpers, Range body, Thread caller, boolean flush) {
       this.n = n;
       this.parts = parts;
+      this.helpers = helpers;
       this.body = body;
       this.caller = caller;
       this.flush = flush;
@@ -185,8 +195,11 @@ public final class KernelPool {
   }
 
   private static final class Worker extends Thread {
+    private final int index;
+
     Worker(int index) {
       super("tapekit-kernel-" + index);
+      this.index = index;
       setDaemon(true);
     }
 
@@ -200,6 +213,9 @@ public final class KernelPool {
           continue;
         }
         seen = job;
+        if (index > job.helpers) {
+          continue;
+        }
         if (job.flush) {
           try (Denormals.Scope s = Denormals.flush()) {
             job.work();
