@@ -69,12 +69,12 @@ public final class Backend {
         Nd4j.getExecutioner().setProfilingConfig(ProfilerConfig.builder().checkWorkspaces(false).build());
       }
       var nd4jBlas = Nd4j.factory().blas();
-      if (threads > 0) {
-        // ND4J's start-up set OpenMP and BLAS threads from Java's view of OMP_NUM_THREADS, which
-        // does not see setenv(): set them again.
+      // ND4J's start-up set OpenMP and BLAS threads from Java's view of the environment, which
+      // does not see setenv(): set them again (once: setMaxThreads costs milliseconds).
+      if (System.getenv("OMP_NUM_THREADS") == null) {
         NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(1);
-        nd4jBlas.setMaxThreads(threads);
       }
+      nd4jBlas.setMaxThreads(threads);
       String vendor = String.valueOf(nd4jBlas.getBlasVendor());
       if (blas.equals("mkl") != vendor.equals("MKL")) {
         log.warn("tapekit chose {} but ND4J runs on {}: was ND4J used before tapekit?", blas, vendor);
@@ -156,14 +156,22 @@ public final class Backend {
    *
    * <p>A variable the user set in the environment stays.
    *
-   * @return the BLAS thread count to set again through ND4J, or 0 when the user's variables stay
+   * @return the BLAS thread count to set again through ND4J: the user's OPENBLAS_NUM_THREADS when
+   *     it is a positive number, else {@link #threads()}
    */
   static int chooseThreads() {
     int threads = threads();
     setUnlessUserSet("OPENBLAS_THREAD_TIMEOUT", "20");
     setUnlessUserSet("OMP_NUM_THREADS", "1");
-    return setUnlessUserSet("OPENBLAS_NUM_THREADS", Integer.toString(threads))
-        && System.getenv("OMP_NUM_THREADS") == null ? threads : 0;
+    if (!setUnlessUserSet("OPENBLAS_NUM_THREADS", Integer.toString(threads))) {
+      try {
+        int user = Integer.parseInt(System.getenv("OPENBLAS_NUM_THREADS").trim());
+        return user >= 1 ? user : threads;
+      } catch (NumberFormatException e) {
+        return threads;
+      }
+    }
+    return threads;
   }
 
   private static boolean setUnlessUserSet(String name, String value) {
