@@ -1,5 +1,6 @@
 package dev.tapekit.optimizers;
 
+import dev.tapekit.core.kernels.KernelPool;
 import dev.tapekit.core.kernels.NativeView;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -39,19 +40,28 @@ final class JavaKernels {
   static void adam(INDArray w, INDArray g, float[] m, float[] v, double alpha, double beta1, double beta2,
       double epsilon) {
     int n = (int) w.length();
-    float[][] s = SCRATCH.get();
-    float[] gs = s[0], ws = s[1];
     float a = (float) alpha, c1 = (float) (1 - beta1), c2 = (float) (1 - beta2), eps = (float) epsilon;
-    try (NativeView gv = NativeView.of(g); NativeView wv = NativeView.of(w)) {
-      for (int start = 0; start < n; start += CHUNK) {
-        int len = Math.min(CHUNK, n - start);
-        gv.read(start, gs, len);
-        wv.read(start, ws, len);
-        adamLoop(len, gs, ws, m, v, start, a, c1, c2, eps);
-        wv.write(start, ws, len);
+    // elements are independent: chunk ranges split across tapekit's kernel pool when large
+    KernelPool.parallelFor((n + CHUNK - 1) / CHUNK, GRAIN_CHUNKS, (from, to) -> {
+      float[][] s = SCRATCH.get();
+      float[] gs = s[0], ws = s[1];
+      try (NativeView gv = NativeView.of(g); NativeView wv = NativeView.of(w)) {
+        for (int start = from * CHUNK, end = Math.min(n, to * CHUNK); start < end; start += CHUNK) {
+          int len = Math.min(CHUNK, end - start);
+          gv.read(start, gs, len);
+          wv.read(start, ws, len);
+          adamLoop(len, gs, ws, m, v, start, a, c1, c2, eps);
+          wv.write(start, ws, len);
+        }
       }
-    }
+    });
   }
+
+  /**
+   * Chunks one thread of the kernel pool takes at least: 32 x 2048 = 64K elements (~60-100 us of
+   * Adam), so small layers' updates stay on the calling thread.
+   */
+  private static final int GRAIN_CHUNKS = 32;
 
   // Kept a plain counted loop over arrays so that C2's superword pass vectorises it.
   private static void adamLoop(int n, float[] g, float[] w, float[] m, float[] v, int at, float alpha, float c1,

@@ -1,8 +1,12 @@
 package dev.tapekit.optimizers;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dev.tapekit.core.GcStress;
 import dev.tapekit.core.Tensor;
 import dev.tapekit.core.Variable;
+import dev.tapekit.core.kernels.KernelPool;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -51,5 +55,19 @@ class OptimizerKernelsGcStressTest {
   @Test
   void adamsLoopAndSlotCopiesGiveTheSameBitsUnderGcStress() {
     GcStress.assertStable("Adam", OptimizerKernelsGcStressTest::adamSteps, 6);
+  }
+
+  @Test
+  void adamsLoopSplitAcrossFourThreadsIsStableUnderGcStress() {
+    GcStress.assertStable("Adam on 4 threads", () -> KernelPool.withThreads(4, OptimizerKernelsGcStressTest::adamSteps), 4);
+  }
+
+  @Test
+  void adamsLoopGivesTheSameBitsOnOneAndFourThreads() {
+    float[] one = KernelPool.withThreads(1, OptimizerKernelsGcStressTest::adamSteps);
+    long before = KernelPool.jobsRun();
+    float[] four = KernelPool.withThreads(4, OptimizerKernelsGcStressTest::adamSteps);
+    assertTrue(KernelPool.jobsRun() >= before + 4, "Adam's 200K-element updates were not split");
+    assertArrayEquals(one, four);
   }
 }

@@ -19,8 +19,11 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>ND4J's workspace checks (SCOPE_PANIC) off, except when {@code tapekit.profiling=tests}.
- *   <li>One thread for ND4J ops, OpenMP and BLAS on machines with at most 2 cores: a DL4J training
- *       step ran 1.7-2.8x faster than with ND4J's 2 threads. More cores keep ND4J's defaults.
+ *   <li>tapekit's kernels use {@link #threads()} threads (the cores available to the JVM) through
+ *       {@code kernels.KernelPool}; BLAS gets as many, and splits only products large enough to gain.
+ *       ND4J's own ops run on one OpenMP thread: on 2 cores a DL4J training step ran 1.7-2.8x faster
+ *       than with ND4J's 2 threads, and idle OpenMP threads would spin on the cores the kernel pool
+ *       uses (see {@link #chooseThreads}).
  *   <li>BLAS: MKL if its native jar is on the class path, else ND4J's OpenBLAS. MKL's jar is not a
  *       dependency of tapekit (about 210 MB; it sped up GEMMs, not the training steps measured).
  * </ul>
@@ -31,14 +34,15 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code tapekit.blas=auto|openblas|mkl} (default auto). {@code org.bytedeco.openblas.load}, if
  *       set, is left alone.
- *   <li>{@code tapekit.threads=N}: threads for ND4J ops, OpenMP and BLAS. {@code OMP_NUM_THREADS},
- *       if set in the environment, is left alone when this property is absent.
+ *   <li>{@code tapekit.threads=N}: the threads tapekit computes with (its kernel pool, and BLAS for
+ *       large products). {@code OMP_NUM_THREADS}, {@code OPENBLAS_NUM_THREADS} and
+ *       {@code OPENBLAS_THREAD_TIMEOUT}, if set in the environment, are left alone.
  * </ul>
  */
 public final class Backend {
   /** System property choosing the BLAS: auto, openblas or mkl. */
   public static final String BLAS_PROPERTY = "tapekit.blas";
-  /** System property setting the number of threads for ND4J ops, OpenMP and BLAS. */
+  /** System property setting the number of threads tapekit's kernels and large BLAS products use. */
   public static final String THREADS_PROPERTY = "tapekit.threads";
   /** JavaCPP's switch: the library its OpenBLAS preset loads in place of OpenBLAS. */
   static final String JAVACPP_BLAS_PROPERTY = "org.bytedeco.openblas.load";
@@ -65,12 +69,12 @@ public final class Backend {
         Nd4j.getExecutioner().setProfilingConfig(ProfilerConfig.builder().checkWorkspaces(false).build());
       }
       var nd4jBlas = Nd4j.factory().blas();
-      if (threads > 0) {
-        // ND4J's start-up set OpenMP and BLAS threads from Java's view of OMP_NUM_THREADS, which
-        // does not see setenv(): set them again.
-        NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
-        nd4jBlas.setMaxThreads(threads);
+      // ND4J's start-up set OpenMP and BLAS threads from Java's view of the environment, which
+      // does not see setenv(): set them again (once: setMaxThreads costs milliseconds).
+      if (System.getenv("OMP_NUM_THREADS") == null) {
+        NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(1);
       }
+      nd4jBlas.setMaxThreads(threads);
       String vendor = String.valueOf(nd4jBlas.getBlasVendor());
       if (blas.equals("mkl") != vendor.equals("MKL")) {
         log.warn("tapekit chose {} but ND4J runs on {}: was ND4J used before tapekit?", blas, vendor);
@@ -107,34 +111,75 @@ public final class Backend {
   }
 
   /**
-   * The thread count, applied through the C environment before libnd4j, libgomp and OpenBLAS load:
-   * ND4J M2.1 ignores {@code Environment.setMaxThreads} and reads OMP_NUM_THREADS only at start-up.
-   * With 2 cores, ND4J's default of 2 OpenMP threads plus 2 BLAS threads oversubscribes the CPU and
-   * every small op waits on thread hand-offs.
+   * The threads tapekit computes with: {@code tapekit.threads} when it is a positive number, else the
+   * processors available to the JVM ({@code Runtime.availableProcessors()}, which on JDK 17 already
+   * honours cgroup CPU quotas and cpusets, so a container limited to 2 CPUs gets 2).
+   */
+  public static int threads() {
+    int n = requestedThreads();
+    return n > 0 ? n : Math.max(1, Runtime.getRuntime().availableProcessors());
+  }
+
+  /** {@code tapekit.threads} when it is a positive number, else 0 (a bad value warns). */
+  private static int requestedThreads() {
+    String prop = System.getProperty(THREADS_PROPERTY);
+    if (prop == null) {
+      return 0;
+    }
+    try {
+      int n = Integer.parseInt(prop.trim());
+      if (n >= 1) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // warned below
+    }
+    log.warn("{}={} is not a positive number; ignored", THREADS_PROPERTY, prop);
+    return 0;
+  }
+
+  /**
+   * Thread counts applied through the C environment before libnd4j, libgomp and OpenBLAS load (ND4J
+   * M2.1 ignores {@code Environment.setMaxThreads} and the libraries read their variables only at
+   * start-up; ND4J loads two OpenBLAS copies, and only the environment reaches both):
    *
-   * @return the number asked for, or 0 when ND4J's defaults stay
+   * <ul>
+   *   <li>OMP_NUM_THREADS=1, ND4J's own ops: tapekit's parallel work runs on its kernel pool, and
+   *       ND4J's OpenMP threads would spin-wait between ops on the same cores (with 2 cores, ND4J's
+   *       default of 2 OpenMP threads plus 2 BLAS threads made every small op wait on hand-offs).
+   *   <li>OPENBLAS_NUM_THREADS={@link #threads()}: OpenBLAS runs products below m*n*k = 262,144 on one
+   *       thread by itself (its GEMM_MULTITHREAD_THRESHOLD) and splits larger ones. The count is set
+   *       once: ND4J's {@code setMaxThreads} costs 1-3 ms a call (measured), too much per product.
+   *   <li>OPENBLAS_THREAD_TIMEOUT=20: idle OpenBLAS threads sleep after about 2^20 cycles (its default
+   *       is 2^28, a tenth of a second of yielding spin) so they do not compete with the kernel pool.
+   * </ul>
+   *
+   * <p>A variable the user set in the environment stays.
+   *
+   * @return the BLAS thread count to set again through ND4J: the user's OPENBLAS_NUM_THREADS when
+   *     it is a positive number, else {@link #threads()}
    */
   static int chooseThreads() {
-    String prop = System.getProperty(THREADS_PROPERTY);
-    int n = 0;
-    if (prop != null) {
+    int threads = threads();
+    setUnlessUserSet("OPENBLAS_THREAD_TIMEOUT", "20");
+    setUnlessUserSet("OMP_NUM_THREADS", "1");
+    if (!setUnlessUserSet("OPENBLAS_NUM_THREADS", Integer.toString(threads))) {
       try {
-        n = Integer.parseInt(prop.trim());
+        int user = Integer.parseInt(System.getenv("OPENBLAS_NUM_THREADS").trim());
+        return user >= 1 ? user : threads;
       } catch (NumberFormatException e) {
-        n = -1;
+        return threads;
       }
-      if (n < 1) {
-        log.warn("{}={} is not a positive number; ignored", THREADS_PROPERTY, prop);
-      }
-    } else if (System.getenv("OMP_NUM_THREADS") == null
-        && Runtime.getRuntime().availableProcessors() <= 2) {
-      n = 1;
     }
-    if (n >= 1) {
-      setNativeEnv("OMP_NUM_THREADS", Integer.toString(n));
-      return n;
+    return threads;
+  }
+
+  private static boolean setUnlessUserSet(String name, String value) {
+    if (System.getenv(name) != null) {
+      return false;
     }
-    return 0;
+    setNativeEnv(name, value);
+    return true;
   }
 
   /**

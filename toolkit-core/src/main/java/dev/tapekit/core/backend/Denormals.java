@@ -47,6 +47,15 @@ public final class Denormals {
     return ENABLED;
   }
 
+  /**
+   * True when this thread is inside a {@link #flush} scope (its subnormals are flushed): the kernel pool
+   * gives its worker threads the same mode as the thread that hands them work, so that results do not
+   * depend on which thread computed them.
+   */
+  public static boolean flushing() {
+    return ENABLED && SCOPES.get().depth > 0;
+  }
+
   /** Enters a flush-to-zero region on this thread; close it to restore the previous mode. */
   public static Scope flush() {
     Scope s = SCOPES.get();

@@ -138,14 +138,13 @@ public final class ConvNhwc {
     int c = g.c();
     int cells = g.kh() * g.kw();
     int[] out = new int[g.n() * g.rowsPerImage() * c];
-    int[] winner = argMax == null ? null : new int[POOL_BLOCK];
-    forEachPoolBlock(g, keys(x), (first, pixels, gathered, max, offsets) -> {
+    forEachPoolBlock(g, keys(x), (first, pixels, gathered, max, offsets, winner) -> {
       int n = pixels * c;
       for (int t = 0; t < n; t++) {
         int k = max[t];
         out[first * c + t] = k ^ ((k >> 31) & 0x7fffffff); // back to float bits
       }
-      if (winner == null) {
+      if (argMax == null) {
         return;
       }
       Arrays.fill(winner, 0, n, 0);
@@ -185,13 +184,26 @@ public final class ConvNhwc {
     }
     float[] dx = heap(3, size);
     Arrays.fill(dx, 0, size, 0f);
-    for (int k = 0; k < argMax.length; k++) {
-      int at = argMax[k];
-      if (at >= 0) {
-        dx[at] += gs[k];
+    // an image's upstream elements only reach that image's inputs: images split across the pool
+    int images = (int) inputShape[0];
+    int perImage = images == 0 ? 0 : argMax.length / images;
+    KernelPool.parallelFor(images, imagesPerTask(perImage), (from, to) -> {
+      for (int k = from * perImage, end = to * perImage; k < end; k++) {
+        int at = argMax[k];
+        if (at >= 0) {
+          dx[at] += gs[k];
+        }
       }
-    }
+    });
     return Buffers.write(dx, inputShape);
+  }
+
+  /** Elements one thread of the kernel pool takes at least (see Elementwise.GRAIN). */
+  private static final int GRAIN = Elementwise.GRAIN;
+
+  /** Images per pool task when each image has {@code elements} elements of work. */
+  private static int imagesPerTask(long elements) {
+    return (int) Math.max(1, GRAIN / Math.max(1, elements));
   }
 
   /** Elements per pooling block: the gathered keys of all window cells stay in L2. */
@@ -202,7 +214,7 @@ public final class ConvNhwc {
      * Output pixels first .. first + pixels - 1; gathered[cell] and max hold pixels * c keys; offsets is
      * the block's table of {@link #cellOffsets}.
      */
-    void run(int first, int pixels, int[][] gathered, int[] max, int[] offsets);
+    void run(int first, int pixels, int[][] gathered, int[] max, int[] offsets, int[] spare);
   }
 
   /**
@@ -212,37 +224,47 @@ public final class ConvNhwc {
    */
   private static void forEachPoolBlock(Window g, int[] keys, PoolBlock body) {
     int c = g.c();
-    int cells = g.kh() * g.kw();
     int pixels = g.n() * g.rowsPerImage();
     int perBlock = Math.max(1, POOL_BLOCK / c);
-    int[][] gathered = new int[cells][perBlock * c];
-    int[] max = new int[perBlock * c];
-    for (int first = 0; first < pixels; first += perBlock) {
-      int count = Math.min(perBlock, pixels - first);
-      int n = count * c;
-      int[] offsets = cellOffsets(g, first, count);
-      for (int cell = 0; cell < cells; cell++) {
-        int[] gk = gathered[cell];
-        for (int p = 0; p < count; p++) {
-          int src = offsets[p * cells + cell];
-          if (src < 0) {
-            Arrays.fill(gk, p * c, p * c + c, Integer.MIN_VALUE); // padding: below every key
-          } else if (c == 1) {
-            gk[p] = keys[src];
-          } else {
-            System.arraycopy(keys, src, gk, p * c, c);
-          }
+    int blocks = (pixels + perBlock - 1) / perBlock;
+    // blocks write disjoint outputs: split across the pool, each range with its own scratch
+    KernelPool.parallelFor(blocks, Math.max(1, GRAIN / 2 / (perBlock * c)), (from, to) -> {
+      int[][] gathered = new int[g.kh() * g.kw()][perBlock * c];
+      int[] max = new int[perBlock * c];
+      int[] spare = new int[perBlock * c];
+      for (int b = from; b < to; b++) {
+        poolBlock(g, keys, b * perBlock, Math.min(perBlock, pixels - b * perBlock), gathered, max, spare, body);
+      }
+    });
+  }
+
+  private static void poolBlock(Window g, int[] keys, int first, int count, int[][] gathered, int[] max,
+      int[] spare, PoolBlock body) {
+    int c = g.c();
+    int cells = g.kh() * g.kw();
+    int n = count * c;
+    int[] offsets = cellOffsets(g, first, count);
+    for (int cell = 0; cell < cells; cell++) {
+      int[] gk = gathered[cell];
+      for (int p = 0; p < count; p++) {
+        int src = offsets[p * cells + cell];
+        if (src < 0) {
+          Arrays.fill(gk, p * c, p * c + c, Integer.MIN_VALUE); // padding: below every key
+        } else if (c == 1) {
+          gk[p] = keys[src];
+        } else {
+          System.arraycopy(keys, src, gk, p * c, c);
         }
       }
-      System.arraycopy(gathered[0], 0, max, 0, n);
-      for (int cell = 1; cell < cells; cell++) {
-        int[] gk = gathered[cell];
-        for (int t = 0; t < n; t++) {
-          max[t] = Math.max(max[t], gk[t]);
-        }
-      }
-      body.run(first, count, gathered, max, offsets);
     }
+    System.arraycopy(gathered[0], 0, max, 0, n);
+    for (int cell = 1; cell < cells; cell++) {
+      int[] gk = gathered[cell];
+      for (int t = 0; t < n; t++) {
+        max[t] = Math.max(max[t], gk[t]);
+      }
+    }
+    body.run(first, count, gathered, max, offsets, spare);
   }
 
   private static final ThreadLocal<int[]> KEYS = ThreadLocal.withInitial(() -> new int[0]);
@@ -254,10 +276,12 @@ public final class ConvNhwc {
       KEYS.set(new int[n]);
     }
     int[] k = Buffers.readBits(Buffers.rowMajor(x), KEYS.get());
-    for (int i = 0; i < n; i++) {
-      int b = k[i];
-      k[i] = b ^ ((b >> 31) & 0x7fffffff);
-    }
+    KernelPool.parallelFor(n, GRAIN, (from, to) -> {
+      for (int i = from; i < to; i++) {
+        int b = k[i];
+        k[i] = b ^ ((b >> 31) & 0x7fffffff);
+      }
+    });
     return k;
   }
 
@@ -356,17 +380,20 @@ public final class ConvNhwc {
       FloatPointer p = cols((long) rows * patch);
       float[] col = heap;
       int[] offsets = cellOffsets(g, firstRow, rows);
-      for (int k = 0, n = rows * cells; k < n; k++) {
-        int src = offsets[k];
-        int dst = k * c; // row * patch + cell * c
-        if (src < 0) {
-          Arrays.fill(col, dst, dst + c, 0f);
-        } else if (c == 1) { // one channel (images): a call per element would cost more than the copy
-          col[dst] = xs[src];
-        } else {
-          System.arraycopy(xs, src, col, dst, c);
+      // rows of the block are independent: split across the pool
+      KernelPool.parallelFor(rows, Math.max(1, GRAIN / patch), (from, to) -> {
+        for (int k = from * cells, n = to * cells; k < n; k++) {
+          int src = offsets[k];
+          int dst = k * c; // row * patch + cell * c
+          if (src < 0) {
+            Arrays.fill(col, dst, dst + c, 0f);
+          } else if (c == 1) { // one channel (images): a call per element would cost more than the copy
+            col[dst] = xs[src];
+          } else {
+            System.arraycopy(xs, src, col, dst, c);
+          }
         }
-      }
+      });
       p.put(col, 0, rows * patch);
       return p;
     }
@@ -379,14 +406,23 @@ public final class ConvNhwc {
       float[] col = heap;
       off.position(0).get(col, 0, rows * patch);
       int[] offsets = cellOffsets(g, firstRow, rows);
-      for (int k = 0, n = rows * cells; k < n; k++) {
-        int dst = offsets[k];
-        if (dst >= 0) {
-          for (int ch = 0, src = k * c; ch < c; ch++) {
-            dx[dst + ch] += col[src + ch];
+      // windows overlap only within an image: the block's images split across the pool, each image's
+      // rows added in order as on one thread
+      int perImage = g.rowsPerImage();
+      int firstImage = firstRow / perImage;
+      int images = (firstRow + rows - 1) / perImage - firstImage + 1;
+      KernelPool.parallelFor(images, imagesPerTask((long) perImage * patch), (from, to) -> {
+        int rowFrom = Math.max(firstRow, (firstImage + from) * perImage) - firstRow;
+        int rowTo = Math.min(firstRow + rows, (firstImage + to) * perImage) - firstRow;
+        for (int k = rowFrom * cells, n = rowTo * cells; k < n; k++) {
+          int dst = offsets[k];
+          if (dst >= 0) {
+            for (int ch = 0, src = k * c; ch < c; ch++) {
+              dx[dst + ch] += col[src + ch];
+            }
           }
         }
-      }
+      });
     }
   }
 }

@@ -20,6 +20,29 @@ public final class Elementwise {
   /** Arrays up to this many elements take the Java path (int indexing). */
   public static final long LIMIT = Integer.MAX_VALUE / 2;
 
+  /**
+   * Elements one thread of the kernel pool takes at least (and a reduction's fixed group): 64K floats
+   * cost ~30-60 us here (two memcpys and a vector loop), well above a hand-off's few microseconds, so
+   * W1/W2-sized activations (up to 32K) stay on the calling thread.
+   */
+  static final int GRAIN = 1 << 16;
+
+  /** A range of elements [start, end) of one kernel call, all on one thread. */
+  private interface Elements {
+    void run(long start, long end);
+  }
+
+  /**
+   * Runs {@code body} over {@code [0, n)} in ranges of whole {@code step}-element chunks, split across
+   * the kernel pool when there are at least two {@link #GRAIN}s of work. Bodies open their own views
+   * (a view's bulk copies are not thread-safe) and take their own thread's scratch.
+   */
+  private static void forRanges(long n, int step, Elements body) {
+    int chunks = (int) ((n + step - 1) / step);
+    KernelPool.parallelFor(chunks, Math.max(1, GRAIN / step),
+        (from, to) -> body.run((long) from * step, Math.min(n, (long) to * step)));
+  }
+
   private static final ThreadLocal<float[][]> SCRATCH =
       ThreadLocal.withInitial(() -> new float[][] {new float[CHUNK], new float[CHUNK]});
 
@@ -54,19 +77,57 @@ public final class Elementwise {
     return p;
   }
 
-  /** Folds per-position sums of whole rows into per-column sums (in double), as an array of {@code shape}. */
-  private static INDArray columnSums(float[] acc, int cols, long[] shape) {
+  /** Folds per-position sums of whole rows ({@code len} of them used) into per-column sums in double. */
+  private static double[] foldColumns(float[] acc, int len, int cols) {
     double[] sums = new double[cols];
-    for (int row = 0; row < acc.length; row += cols) {
+    for (int row = 0; row < len; row += cols) {
       for (int j = 0; j < cols; j++) {
         sums[j] += acc[row + j];
       }
     }
+    return sums;
+  }
+
+  /** The groups' column sums added in group order (fixed whatever the thread count), as {@code shape}. */
+  private static INDArray columnSums(double[][] groups, int cols, long[] shape) {
     float[] out = new float[cols];
     for (int j = 0; j < cols; j++) {
-      out[j] = (float) sums[j];
+      double sum = 0;
+      for (double[] g : groups) {
+        sum += g[j];
+      }
+      out[j] = (float) sum;
     }
     return Buffers.write(out, shape);
+  }
+
+  /**
+   * Per-column sums of {@code n} elements, in fixed groups of whole chunks of {@code step} elements:
+   * each group sums per position in float over its chunks in order, then per column in double, and the
+   * groups add up in order. Groups are the pool's unit of work, so the result is the same bits for any
+   * thread count; an array of one group (up to {@link #GRAIN} elements) sums exactly as one pass does.
+   */
+  private static INDArray columnSumsByGroup(long n, int cols, int step, long[] shape, GroupSum group) {
+    int groupChunks = Math.max(1, GRAIN / step);
+    long groupElements = (long) groupChunks * step;
+    int groups = (int) ((n + groupElements - 1) / groupElements);
+    double[][] partial = new double[groups][];
+    KernelPool.parallelFor(groups, 1, (from, to) -> {
+      float[] acc = new float[(int) Math.min(step, n)];
+      for (int k = from; k < to; k++) {
+        java.util.Arrays.fill(acc, 0f);
+        long start = k * groupElements;
+        long end = Math.min(n, start + groupElements);
+        group.sum(start, end, acc);
+        partial[k] = foldColumns(acc, acc.length, cols);
+      }
+    });
+    return columnSums(partial, cols, shape);
+  }
+
+  /** Adds elements [start, end) chunk by chunk into {@code acc} (one slot per chunk position). */
+  private interface GroupSum {
+    void sum(long start, long end, float[] acc);
   }
 
   /** A chunk length holding whole rows of {@code cols} elements. */
@@ -89,24 +150,26 @@ public final class Elementwise {
     INDArray out = ArrayPool.take(value.dataType(), value.shape());
     long n = value.length();
     int step = rowChunk(cols);
-    float[] v = cols > CHUNK ? new float[cols] : SCRATCH.get()[0];
     float[] bp = repeated(Buffers.floats(bias), (int) Math.min(step, n));
-    try (NativeView in = NativeView.of(value); NativeView o = NativeView.of(out)) {
-      for (long start = 0; start < n; start += step) {
-        int len = (int) Math.min(step, n - start);
-        in.read(start, v, len);
-        if (relu) {
-          for (int i = 0; i < len; i++) {
-            v[i] = Math.max(v[i] + bp[i], 0f);
+    forRanges(n, step, (from, to) -> {
+      float[] v = cols > CHUNK ? new float[cols] : SCRATCH.get()[0];
+      try (NativeView in = NativeView.of(value); NativeView o = NativeView.of(out)) {
+        for (long start = from; start < to; start += step) {
+          int len = (int) Math.min(step, to - start);
+          in.read(start, v, len);
+          if (relu) {
+            for (int i = 0; i < len; i++) {
+              v[i] = Math.max(v[i] + bp[i], 0f);
+            }
+          } else {
+            for (int i = 0; i < len; i++) {
+              v[i] += bp[i];
+            }
           }
-        } else {
-          for (int i = 0; i < len; i++) {
-            v[i] += bp[i];
-          }
+          o.write(start, v, len);
         }
-        o.write(start, v, len);
       }
-    }
+    });
     return out;
   }
 
@@ -119,27 +182,28 @@ public final class Elementwise {
     INDArray masked = ArrayPool.take(upstream.dataType(), upstream.shape());
     long n = upstream.length();
     int step = rowChunk(cols);
-    int[][] s = BITS.get();
-    int[] g = cols > CHUNK ? new int[cols] : s[0];
-    int[] f = cols > CHUNK ? new int[cols] : s[1];
-    float[] x = cols > CHUNK ? new float[cols] : SCRATCH.get()[0];
-    float[] acc = new float[(int) Math.min(step, n)];
-    try (NativeView gv = NativeView.of(upstream); NativeView fv = NativeView.of(output);
-        NativeView o = NativeView.of(masked)) {
-      for (long start = 0; start < n; start += step) {
-        int len = (int) Math.min(step, n - start);
-        gv.readInts(start, g, len);
-        fv.readInts(start, f, len);
-        keepWherePositive(g, f, len);
-        o.writeInts(start, g, len);
-        // read the masked chunk back as floats (L1-resident): int-to-float bit casts do not vectorise
-        o.read(start, x, len);
-        for (int i = 0; i < len; i++) {
-          acc[i] += x[i];
+    INDArray sums = columnSumsByGroup(n, cols, step, biasShape, (from, to, acc) -> {
+      int[][] s = BITS.get();
+      int[] g = cols > CHUNK ? new int[cols] : s[0];
+      int[] f = cols > CHUNK ? new int[cols] : s[1];
+      float[] x = cols > CHUNK ? new float[cols] : SCRATCH.get()[0];
+      try (NativeView gv = NativeView.of(upstream); NativeView fv = NativeView.of(output);
+          NativeView o = NativeView.of(masked)) {
+        for (long start = from; start < to; start += step) {
+          int len = (int) Math.min(step, to - start);
+          gv.readInts(start, g, len);
+          fv.readInts(start, f, len);
+          keepWherePositive(g, f, len);
+          o.writeInts(start, g, len);
+          // read the masked chunk back as floats (L1-resident): int-to-float bit casts do not vectorise
+          o.read(start, x, len);
+          for (int i = 0; i < len; i++) {
+            acc[i] += x[i];
+          }
         }
       }
-    }
-    return new INDArray[] {masked, columnSums(acc, cols, biasShape)};
+    });
+    return new INDArray[] {masked, sums};
   }
 
   /** Sums of {@code g} over all axes but the last (a bias gradient), accumulated per chunk in double. */
@@ -147,54 +211,56 @@ public final class Elementwise {
     int cols = (int) g.size(g.rank() - 1);
     long n = g.length();
     int step = rowChunk(cols);
-    float[] x = cols > CHUNK ? new float[cols] : SCRATCH.get()[0];
-    float[] acc = new float[(int) Math.min(step, n)]; // per position of a chunk, summed over chunks
-    try (NativeView in = NativeView.of(g)) {
-      for (long start = 0; start < n; start += step) {
-        int len = (int) Math.min(step, n - start);
-        in.read(start, x, len);
-        for (int i = 0; i < len; i++) {
-          acc[i] += x[i];
+    return columnSumsByGroup(n, cols, step, shape, (from, to, acc) -> {
+      float[] x = cols > CHUNK ? new float[cols] : SCRATCH.get()[0];
+      try (NativeView in = NativeView.of(g)) {
+        for (long start = from; start < to; start += step) {
+          int len = (int) Math.min(step, to - start);
+          in.read(start, x, len);
+          for (int i = 0; i < len; i++) {
+            acc[i] += x[i];
+          }
         }
       }
-    }
-    return columnSums(acc, cols, shape);
+    });
   }
 
   /** max(x, 0). */
   public static INDArray relu(INDArray x) {
     INDArray out = ArrayPool.take(x.dataType(), x.shape());
-    float[] v = SCRATCH.get()[0];
-    long n = x.length();
-    try (NativeView in = NativeView.of(x); NativeView o = NativeView.of(out)) {
-      for (long start = 0; start < n; start += CHUNK) {
-        int len = (int) Math.min(CHUNK, n - start);
-        in.read(start, v, len);
-        for (int i = 0; i < len; i++) {
-          v[i] = Math.max(v[i], 0f);
+    forRanges(x.length(), CHUNK, (from, to) -> {
+      float[] v = SCRATCH.get()[0];
+      try (NativeView in = NativeView.of(x); NativeView o = NativeView.of(out)) {
+        for (long start = from; start < to; start += CHUNK) {
+          int len = (int) Math.min(CHUNK, to - start);
+          in.read(start, v, len);
+          for (int i = 0; i < len; i++) {
+            v[i] = Math.max(v[i], 0f);
+          }
+          o.write(start, v, len);
         }
-        o.write(start, v, len);
       }
-    }
+    });
     return out;
   }
 
   /** {@code gradients} where {@code features > 0}, else 0 (TensorFlow's ReluGrad). */
   public static INDArray reluGrad(INDArray gradients, INDArray features) {
     INDArray out = ArrayPool.take(gradients.dataType(), gradients.shape());
-    int[][] s = BITS.get();
-    int[] g = s[0], f = s[1];
-    long n = gradients.length();
-    try (NativeView gv = NativeView.of(gradients); NativeView fv = NativeView.of(features);
-        NativeView o = NativeView.of(out)) {
-      for (long start = 0; start < n; start += CHUNK) {
-        int len = (int) Math.min(CHUNK, n - start);
-        gv.readInts(start, g, len);
-        fv.readInts(start, f, len);
-        keepWherePositive(g, f, len);
-        o.writeInts(start, g, len);
+    forRanges(gradients.length(), CHUNK, (from, to) -> {
+      int[][] s = BITS.get();
+      int[] g = s[0], f = s[1];
+      try (NativeView gv = NativeView.of(gradients); NativeView fv = NativeView.of(features);
+          NativeView o = NativeView.of(out)) {
+        for (long start = from; start < to; start += CHUNK) {
+          int len = (int) Math.min(CHUNK, to - start);
+          gv.readInts(start, g, len);
+          fv.readInts(start, f, len);
+          keepWherePositive(g, f, len);
+          o.writeInts(start, g, len);
+        }
       }
-    }
+    });
     return out;
   }
 
@@ -213,7 +279,10 @@ public final class Elementwise {
   private static final ThreadLocal<int[][]> BITS =
       ThreadLocal.withInitial(() -> new int[][] {new int[CHUNK], new int[CHUNK]});
 
-  /** {@code scale * sum(x)} over every element, accumulated per chunk in double. */
+  /**
+   * {@code scale * sum(x)} over every element, accumulated per chunk in double. Serial: one running sum
+   * in element order (a loss's mean), whose bits a split would change.
+   */
   public static INDArray total(INDArray x, double scale, long[] shape) {
     float[] v = SCRATCH.get()[0];
     long n = x.length();
@@ -234,34 +303,40 @@ public final class Elementwise {
   public static INDArray binary(char op, INDArray a, INDArray b, long[] shape) {
     INDArray out = ArrayPool.take(a.dataType(), shape);
     long n = out.length();
-    float[][] s = SCRATCH.get();
-    float[] x = s[0], y = s[1];
     if (a.length() == n && b.length() == n) {
-      try (NativeView av = NativeView.of(a); NativeView bv = NativeView.of(b); NativeView o = NativeView.of(out)) {
-        for (long start = 0; start < n; start += CHUNK) {
-          int len = (int) Math.min(CHUNK, n - start);
-          av.read(start, x, len);
-          bv.read(start, y, len);
-          pairs(op, x, y, len);
-          o.write(start, x, len);
+      forRanges(n, CHUNK, (from, to) -> {
+        float[][] s = SCRATCH.get();
+        float[] x = s[0], y = s[1];
+        try (NativeView av = NativeView.of(a); NativeView bv = NativeView.of(b); NativeView o = NativeView.of(out)) {
+          for (long start = from; start < to; start += CHUNK) {
+            int len = (int) Math.min(CHUNK, to - start);
+            av.read(start, x, len);
+            bv.read(start, y, len);
+            pairs(op, x, y, len);
+            o.write(start, x, len);
+          }
         }
-      }
+      });
       return out;
     }
     boolean scalarRight = b.length() == 1;
     float c = scalarRight ? b.getFloat(0) : a.getFloat(0);
-    try (NativeView v = NativeView.of(scalarRight ? a : b); NativeView o = NativeView.of(out)) {
-      for (long start = 0; start < n; start += CHUNK) {
-        int len = (int) Math.min(CHUNK, n - start);
-        v.read(start, x, len);
-        if (scalarRight) {
-          withRight(op, x, c, len);
-        } else {
-          withLeft(op, c, x, len);
+    INDArray operand = scalarRight ? a : b;
+    forRanges(n, CHUNK, (from, to) -> {
+      float[] x = SCRATCH.get()[0];
+      try (NativeView v = NativeView.of(operand); NativeView o = NativeView.of(out)) {
+        for (long start = from; start < to; start += CHUNK) {
+          int len = (int) Math.min(CHUNK, to - start);
+          v.read(start, x, len);
+          if (scalarRight) {
+            withRight(op, x, c, len);
+          } else {
+            withLeft(op, c, x, len);
+          }
+          o.write(start, x, len);
         }
-        o.write(start, x, len);
       }
-    }
+    });
     return out;
   }
 

@@ -25,21 +25,34 @@ public final class SoftmaxCrossEntropy {
     this.rows = classes == 0 ? 0 : (int) (logits.length() / classes);
     this.logSoftmax = Buffers.doubles(logits);
     this.loss = new double[rows];
-    for (int r = 0; r < rows; r++) {
-      int base = r * classes;
-      double max = Double.NEGATIVE_INFINITY;
-      for (int j = 0; j < classes; j++) {
-        max = Math.max(max, logSoftmax[base + j]);
+    forRows((from, to) -> {
+      for (int r = from; r < to; r++) {
+        int base = r * classes;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < classes; j++) {
+          max = Math.max(max, logSoftmax[base + j]);
+        }
+        double sum = 0;
+        for (int j = 0; j < classes; j++) {
+          sum += Math.exp(logSoftmax[base + j] - max);
+        }
+        double shift = max + Math.log(sum);
+        for (int j = 0; j < classes; j++) {
+          logSoftmax[base + j] -= shift;
+        }
       }
-      double sum = 0;
-      for (int j = 0; j < classes; j++) {
-        sum += Math.exp(logSoftmax[base + j] - max);
-      }
-      double shift = max + Math.log(sum);
-      for (int j = 0; j < classes; j++) {
-        logSoftmax[base + j] -= shift;
-      }
-    }
+    });
+  }
+
+  /**
+   * Elements (an exp each, ~5-10 ns) one thread of the kernel pool takes at least: a batch of 128 rows
+   * of 10 classes stays on the calling thread.
+   */
+  private static final int GRAIN = 1 << 13;
+
+  /** Runs {@code body} over row ranges, split across the kernel pool when large; rows are independent. */
+  private void forRows(KernelPool.Range body) {
+    KernelPool.parallelFor(rows, Math.max(1, GRAIN / Math.max(1, classes)), body);
   }
 
   /** Losses for integer labels, one per row of {@code logits} (last axis = classes). */
@@ -73,13 +86,15 @@ public final class SoftmaxCrossEntropy {
   public INDArray sparseGradient(INDArray upstream, long[] labels, long[] shape) {
     double[] g = Buffers.doubles(upstream);
     double[] d = new double[rows * classes];
-    for (int r = 0; r < rows; r++) {
-      int base = r * classes;
-      for (int j = 0; j < classes; j++) {
-        d[base + j] = g[r] * Math.exp(logSoftmax[base + j]);
+    forRows((from, to) -> {
+      for (int r = from; r < to; r++) {
+        int base = r * classes;
+        for (int j = 0; j < classes; j++) {
+          d[base + j] = g[r] * Math.exp(logSoftmax[base + j]);
+        }
+        d[base + (int) labels[r]] -= g[r];
       }
-      d[base + (int) labels[r]] -= g[r];
-    }
+    });
     return Buffers.create(d, dtype, shape);
   }
 
@@ -87,16 +102,18 @@ public final class SoftmaxCrossEntropy {
   public INDArray denseLogitsGradient(INDArray upstream, double[] labels, long[] shape) {
     double[] g = Buffers.doubles(upstream);
     double[] d = new double[rows * classes];
-    for (int r = 0; r < rows; r++) {
-      int base = r * classes;
-      double total = 0;
-      for (int j = 0; j < classes; j++) {
-        total += labels[base + j];
+    forRows((from, to) -> {
+      for (int r = from; r < to; r++) {
+        int base = r * classes;
+        double total = 0;
+        for (int j = 0; j < classes; j++) {
+          total += labels[base + j];
+        }
+        for (int j = 0; j < classes; j++) {
+          d[base + j] = g[r] * (Math.exp(logSoftmax[base + j]) * total - labels[base + j]);
+        }
       }
-      for (int j = 0; j < classes; j++) {
-        d[base + j] = g[r] * (Math.exp(logSoftmax[base + j]) * total - labels[base + j]);
-      }
-    }
+    });
     return Buffers.create(d, dtype, shape);
   }
 

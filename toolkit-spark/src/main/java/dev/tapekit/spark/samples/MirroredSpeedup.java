@@ -24,9 +24,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * 784-32-10 batch 32, W3: CNN conv32-pool-dense10 batch 64): steps per second of {@code Model.fit}
  * against {@code MirroredStrategy.fit} with 1..N replicas, on the same random data.
  *
- * <p>Arguments: {@code [replicas=cores] [steps=30] [repetitions=5]}. ND4J's own OpenMP/BLAS threads compete with the
- * replica threads; set them with {@code -Dtapekit.threads=N} (tapekit's default is 1 on machines with
- * at most 2 cores, see {@code dev.tapekit.core.backend.Backend}).
+ * <p>Arguments: {@code [replicas=cores] [steps=30] [repetitions=5]}. tapekit's kernel pool and BLAS threads compete
+ * with the replica threads; set them with {@code -Dtapekit.threads=N} (default: every core, see
+ * {@code dev.tapekit.core.backend.Backend}), about cores / replicas.
  */
 public final class MirroredSpeedup {
   private MirroredSpeedup() {}
