@@ -25,8 +25,10 @@ public final class BenchMain {
 
         --mode=throughput|memory|blas   default throughput
         --engines=a,b,...     default tapekit-fit,tapekit-tape,dl4j,djl,floor-blas,floor-nd4j
-        --workloads=W1,W2,W3  W1 MLP 784-256-10 b128, W2 MLP 784-32-10 b32, W3 CNN b64
-        --warmup=N            warm-up steps per workload (default 30)
+        --workloads=W1,...    W1 MLP 784-256-10 b128, W2 MLP 784-32-10 b32, W3 CNN b64, W4 the
+                              fashion-mnist-cnn.yaml CNN (2 conv blocks, dense 128) b128; default all
+        --warmup=N            warm-up steps per workload, at least (default 30)
+        --warmup-ms=N         warm-up time per workload, at least (default 3000: PyTorch settles late)
         --repeats=N           timed repeats; the table shows their median (default 7)
         --steps=N             steps per repeat (default: auto, about --repeat-ms=400 each)
         --memory-steps=a,b    memory mode checkpoints (default 1000,10000)
@@ -35,7 +37,14 @@ public final class BenchMain {
         --blas=mkl|openblas|auto  --backend=nd4j: org.bytedeco.openblas.load in the child;
                               --backend=tapekit: tapekit.blas (default openblas, as for a user
                               without MKL's jar, though this module has it for the study)
-        --threads=N           sets OMP_NUM_THREADS=N for the children
+        --threads=1,2,...     thread sweep: tapekit and the floors with -Dtapekit.threads=N, DJL with
+                              PyTorch intra-op threads N (ai.djl.pytorch.num_threads, OMP_NUM_THREADS),
+                              DL4J with -Dtapekit.threads=N; prints scaling efficiency
+        --peer-threads=a,b    the peers' (djl, dl4j) own settings besides --threads (default
+                              default,1; default = the library's own thread count); each peer's
+                              best is shown, setting named
+        --raw-out=FILE        also write every repeat's samples/s as CSV
+        --omp-env=N           sets OMP_NUM_THREADS=N in every child's environment
         --nd4j-threads=N      Nd4j.getEnvironment().setMaxThreads/setMaxMasterThreads(N) from Java
         --blas-threads=N      Nd4j.factory().blas().setMaxThreads(N) from Java
         --omp-threads=N       NativeOps.setOmpNumThreads(N) (omp_set_num_threads) from Java
@@ -69,7 +78,8 @@ public final class BenchMain {
 
   /** Pairs (numerator, denominator) shown in the ratio table. */
   static final String[][] RATIOS = {
-    {"tapekit-fit", "dl4j"}, {"tapekit-tape", "dl4j"}, {"tapekit-tape", "djl"},
+    {"tapekit-fit", "dl4j"}, {"tapekit-tape", "dl4j"}, {"tapekit-fit", "djl"}, {"tapekit-tape", "djl"},
+    {"tapekit-fit", "floor-blas"},
     {"tapekit-tape", "floor-blas"}, {"dl4j", "djl"}, {"dl4j", "floor-blas"}, {"djl", "floor-blas"},
     {"floor-nd4j", "floor-blas"}
   };
@@ -100,84 +110,49 @@ public final class BenchMain {
 
   static final String DEFAULT_ENGINES = String.join(",", TITLES.keySet());
 
+  /** One child's result for one workload: the repeats' samples/s and their median. */
+  record Cell(String engine, Setting setting, String workload, int round, double median, List<Double> reps) {}
+
   static void throughput(Options o) throws Exception {
     List<String> engines = o.list("engines", DEFAULT_ENGINES);
-    List<String> workloads = o.list("workloads", "W1,W2,W3");
-    Map<String, Map<String, Double>> table = new LinkedHashMap<>(); // engine -> workload -> median
-    Map<String, Map<String, List<Double>>> all = new LinkedHashMap<>();
+    List<String> workloads = o.list("workloads", "W1,W2,W3,W4");
+    List<Cell> cells = new ArrayList<>();
     Map<String, String> notes = new HashMap<>();
     int rounds = o.getInt("rounds", 1);
     for (int round = 1; round <= rounds; round++) { // engines alternate, so drifts hit all alike
       for (String e : engines) {
         Engines.create(e); // fails early on an unknown name
-        ChildRun run = ChildRun.start(o, "throughput-" + e + "-round" + round, Map.of(), List.of(),
-            List.of("--engines=" + e, "--workloads=" + String.join(",", workloads)));
-        for (Map<String, String> r : run.lines("@result")) {
-          all.computeIfAbsent(e, k -> new LinkedHashMap<>())
-              .computeIfAbsent(r.get("workload"), k -> new ArrayList<>())
-              .add(Double.parseDouble(r.get("median")));
+        for (Setting s : Setting.of(e, o)) {
+          String label = e + "-" + s.label().replaceAll("[^A-Za-z0-9]+", "") + "-round" + round;
+          ChildRun run = ChildRun.start(o, "throughput-" + label, s.env(), s.jvm(),
+              List.of("--engines=" + e, "--workloads=" + String.join(",", workloads)));
+          for (Map<String, String> r : run.lines("@result")) {
+            List<Double> reps = new ArrayList<>();
+            for (String v : r.getOrDefault("reps", "").split(";")) {
+              if (!v.isEmpty()) {
+                reps.add(Double.parseDouble(v));
+              }
+            }
+            cells.add(new Cell(e, s, r.get("workload"), round, Double.parseDouble(r.get("median")), reps));
+          }
+          if (round == 1) {
+            run.lines("@info").forEach(i -> System.out.println("  " + e + " " + s.label() + ": " + i.get("_line")));
+          }
+          System.out.printf(Locale.ROOT, "  %s %s round %d: other processes used %.2f cores%n", e, s.label(),
+              round, run.foreign);
+          if (run.exitCode != 0) {
+            notes.put(e, "failed (exit " + run.exitCode + ", log " + run.log + ")");
+          }
         }
-        if (round == 1) {
-          run.lines("@info").forEach(i -> System.out.println("  " + e + ": " + i.get("_line")));
-        }
-        System.out.printf(Locale.ROOT, "  %s round %d: other processes used %.2f cores%n", e, round,
-            run.foreign);
-        if (run.exitCode != 0) {
-          notes.put(e, "failed (exit " + run.exitCode + ", log " + run.log + ")");
-        }
       }
     }
-    all.forEach((e, byWorkload) -> byWorkload.forEach((w, v) ->
-        table.computeIfAbsent(e, k -> new LinkedHashMap<>()).put(w, Stats.median(v))));
-    System.out.println();
-    System.out.println("Samples/s (higher is better): median over " + rounds + " round(s) of the median of "
-        + o.getInt("repeats", 7) + " repeats");
-    System.out.println();
-    StringBuilder head = new StringBuilder("| workload |");
-    StringBuilder rule = new StringBuilder("|---|");
-    for (String e : engines) {
-      head.append(' ').append(TITLES.getOrDefault(e, e)).append(" |");
-      rule.append("---:|");
-    }
-    System.out.println(head);
-    System.out.println(rule);
-    for (String id : workloads) {
-      Workload w = Workload.byId(id);
-      StringBuilder row = new StringBuilder("| " + w.id() + " " + w.describe() + " |");
-      for (String e : engines) {
-        Double v = table.getOrDefault(e, Map.of()).get(w.id());
-        row.append(' ').append(v != null ? fmt(v) : notes.getOrDefault(e, "-")).append(" |");
-      }
-      System.out.println(row);
-    }
-    head = new StringBuilder("| workload |");
-    rule = new StringBuilder("|---|");
-    List<String[]> shown = new ArrayList<>();
-    for (String[] p : RATIOS) {
-      if (engines.contains(p[0]) && engines.contains(p[1])) {
-        shown.add(p);
-        head.append(' ').append(p[0]).append(" / ").append(p[1]).append(" |");
-        rule.append("---:|");
-      }
-    }
-    if (shown.isEmpty()) {
-      return;
-    }
-    System.out.println();
-    System.out.println("Ratios (samples/s of the first over the second):");
-    System.out.println();
-    System.out.println(head);
-    System.out.println(rule);
-    for (String id : workloads) {
-      StringBuilder row = new StringBuilder("| " + id + " |");
-      for (String[] p : shown) {
-        Double a = table.getOrDefault(p[0], Map.of()).get(id);
-        Double b = table.getOrDefault(p[1], Map.of()).get(id);
-        row.append(' ').append(a != null && b != null
-            ? String.format(Locale.ROOT, "%.2f", a / b)
-            : notes.containsKey(p[0]) ? notes.get(p[0]) : "-").append(" |");
-      }
-      System.out.println(row);
+    ThroughputTables t = new ThroughputTables(engines, workloads, cells, notes, rounds, o.getInt("repeats", 7));
+    t.print(System.out);
+    if (o.has("raw-out")) {
+      Path csv = Path.of(o.get("raw-out", "bench-raw.csv"));
+      t.writeCsv(csv);
+      System.out.println();
+      System.out.println("Raw per-repeat values written to " + csv);
     }
   }
 
@@ -292,7 +267,7 @@ public final class BenchMain {
       cmd.add(BenchMain.class.getName());
       cmd.add("--child");
       Map<String, String> childFlags = new LinkedHashMap<>();
-      for (String k : List.of("warmup", "repeats", "steps", "repeat-ms", "seed", "backend",
+      for (String k : List.of("warmup", "warmup-ms", "repeats", "steps", "repeat-ms", "seed", "backend",
           "profiling", "blas", "nd4j-threads", "blas-threads", "omp-threads", "setenv")) {
         if (o.has(k)) {
           childFlags.put(k, o.get(k, ""));
@@ -304,8 +279,8 @@ public final class BenchMain {
       }
       childFlags.forEach((k, v) -> cmd.add("--" + k + "=" + v));
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-      if (o.has("threads")) {
-        pb.environment().put("OMP_NUM_THREADS", o.get("threads", ""));
+      if (o.has("omp-env")) {
+        pb.environment().put("OMP_NUM_THREADS", o.get("omp-env", ""));
       }
       for (String kv : o.env) {
         int eq = kv.indexOf('=');

@@ -95,12 +95,25 @@ final class Child {
 
   private static void throughput(Options o, Engine e, Workload w, Engine.StepRunner r)
       throws Exception {
+    // warm-up: at least --warmup steps and at least --warmup-ms of stepping (PyTorch's and the JIT's
+    // speed settles only after seconds); the step time for --steps=auto comes from the last half
     int warmup = o.getInt("warmup", 30);
+    long warmupNanos = o.getInt("warmup-ms", 3000) * 1_000_000L;
     long t0 = System.nanoTime();
-    for (int i = 0; i < warmup; i++) {
+    int done = 0;
+    long halfStart = t0;
+    int halfDone = 0;
+    while (done < warmup || System.nanoTime() - t0 < warmupNanos) {
       r.step();
+      done++;
+      long now = System.nanoTime();
+      if (done <= warmup / 2 || now - t0 <= warmupNanos / 2) {
+        halfStart = now;
+        halfDone = done;
+      }
     }
-    double perStep = (System.nanoTime() - t0) / (double) Math.max(1, warmup);
+    long warmEnd = System.nanoTime();
+    double perStep = (warmEnd - halfStart) / (double) Math.max(1, done - halfDone);
     int steps = o.getInt("steps", 0);
     if (steps <= 0) { // auto: about --repeat-ms per repeat
       steps = (int) Math.max(3, Math.round(o.getInt("repeat-ms", 400) * 1e6 / perStep));
@@ -115,9 +128,14 @@ final class Child {
     }
     double min = rates.stream().mapToDouble(Double::doubleValue).min().orElse(0);
     double max = rates.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+    StringBuilder reps = new StringBuilder();
+    for (double v : rates) {
+      reps.append(reps.length() == 0 ? "" : ";").append(String.format(Locale.ROOT, "%.1f", v));
+    }
     say(String.format(Locale.ROOT,
-        "@result engine=%s workload=%s median=%.1f min=%.1f max=%.1f steps=%d repeats=%d",
-        e.name(), w.id(), Stats.median(rates), min, max, steps, rates.size()));
+        "@result engine=%s workload=%s median=%.1f min=%.1f max=%.1f steps=%d repeats=%d warmup_steps=%d"
+            + " warmup_s=%.2f reps=%s",
+        e.name(), w.id(), Stats.median(rates), min, max, steps, rates.size(), done, (warmEnd - t0) / 1e9, reps));
   }
 
   private static void memory(Options o, Engine e, Workload w, Engine.StepRunner r)

@@ -32,11 +32,28 @@ final class DjlEngine implements Engine {
     return "djl";
   }
 
+  private static Conv2d conv(int filters) {
+    return Conv2d.builder().setKernelShape(new Shape(Workload.KERNEL, Workload.KERNEL)).setFilters(filters).build();
+  }
+
   @Override
   public StepRunner prepare(Workload w, Workload.Batch b) {
     SequentialBlock block = new SequentialBlock();
     Shape inShape;
-    if (w.conv()) {
+    if (w.kind() == Workload.Kind.CNN2) {
+      inShape = new Shape(b.size(), 1, Workload.SIDE, Workload.SIDE);
+      block
+          .add(conv(Workload.FILTERS))
+          .add(Activation::relu)
+          .add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)))
+          .add(conv(Workload.FILTERS2))
+          .add(Activation::relu)
+          .add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)))
+          .add(Blocks.batchFlattenBlock())
+          .add(Linear.builder().setUnits(w.hidden()).build())
+          .add(Activation::relu)
+          .add(Linear.builder().setUnits(Workload.CLASSES).build());
+    } else if (w.conv()) {
       inShape = new Shape(b.size(), 1, Workload.SIDE, Workload.SIDE);
       block
           .add(

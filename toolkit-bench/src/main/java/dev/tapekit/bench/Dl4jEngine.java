@@ -31,7 +31,15 @@ final class Dl4jEngine implements Engine {
             .updater(new Adam(1e-3))
             .weightInit(WeightInit.XAVIER_UNIFORM)
             .list();
-    if (w.conv()) {
+    if (w.kind() == Workload.Kind.CNN2) {
+      list.layer(conv(Workload.FILTERS)).layer(pool()).layer(conv(Workload.FILTERS2)).layer(pool())
+          .layer(new DenseLayer.Builder().nOut(w.hidden()).activation(Activation.RELU).build())
+          .layer(new OutputLayer.Builder(LossFunction.MCXENT)
+              .nOut(Workload.CLASSES)
+              .activation(Activation.SOFTMAX)
+              .build())
+          .setInputType(InputType.convolutionalFlat(Workload.SIDE, Workload.SIDE, 1));
+    } else if (w.conv()) {
       list.layer(
               new ConvolutionLayer.Builder(Workload.KERNEL, Workload.KERNEL)
                   .nOut(Workload.FILTERS)
@@ -69,5 +77,14 @@ final class Dl4jEngine implements Engine {
     INDArray y = Nd4j.create(b.oneHot(), new long[] {b.size(), Workload.CLASSES}, 'c');
     DataSet data = new DataSet(x, y);
     return () -> net.fit(data);
+  }
+
+  private static ConvolutionLayer conv(int filters) {
+    return new ConvolutionLayer.Builder(Workload.KERNEL, Workload.KERNEL).nOut(filters)
+        .activation(Activation.RELU).build();
+  }
+
+  private static SubsamplingLayer pool() {
+    return new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build();
   }
 }

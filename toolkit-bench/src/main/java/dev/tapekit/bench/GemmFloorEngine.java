@@ -79,7 +79,9 @@ final class GemmFloorEngine implements Engine {
     List<Gemm> g = new ArrayList<>();
     int bs = w.batch();
     int c = Workload.CLASSES;
-    if (w.conv()) {
+    if (w.kind() == Workload.Kind.CNN2) {
+      cnn2(g, bs, w.hidden());
+    } else if (w.conv()) {
       int rows = bs * Workload.CONV_OUT * Workload.CONV_OUT;
       int patch = Workload.KERNEL * Workload.KERNEL;
       int flat = Workload.FILTERS * Workload.POOL_OUT * Workload.POOL_OUT;
@@ -117,6 +119,41 @@ final class GemmFloorEngine implements Engine {
       g.add(new Gemm(x, dh, dw1, true, false));
     }
     return g;
+  }
+
+  /**
+   * W4 in im2col form: per conv layer the forward product, the filter gradient and (second layer only:
+   * the first needs no input gradient) the column gradient; per dense layer the forward product, the
+   * weight gradient and the input gradient. col2im, pooling and activations are not counted.
+   */
+  private static void cnn2(List<Gemm> g, int bs, int hidden) {
+    int k2 = Workload.KERNEL * Workload.KERNEL;
+    conv(g, bs * Workload.CONV_OUT * Workload.CONV_OUT, k2, Workload.FILTERS, false);
+    conv(g, bs * Workload.CONV2_OUT * Workload.CONV2_OUT, k2 * Workload.FILTERS, Workload.FILTERS2, true);
+    dense(g, bs, Workload.FLAT2, hidden);
+    dense(g, bs, hidden, Workload.CLASSES);
+  }
+
+  /** cols [rows, patch] x W [patch, out]; dW = colsᵀ·dY; dCols = dY·Wᵀ when the input needs a gradient. */
+  private static void conv(List<Gemm> g, int rows, int patch, int out, boolean inputGradient) {
+    INDArray cols = rand(rows, patch);
+    INDArray wc = rand(patch, out);
+    INDArray dy = rand(rows, out);
+    g.add(new Gemm(cols, wc, rand(rows, out), false, false));
+    g.add(new Gemm(cols, dy, rand(patch, out), true, false));
+    if (inputGradient) {
+      g.add(new Gemm(dy, wc, rand(rows, patch), false, true));
+    }
+  }
+
+  /** X [bs, in] x W [in, out]; dW = Xᵀ·dY; dX = dY·Wᵀ. */
+  private static void dense(List<Gemm> g, int bs, int in, int out) {
+    INDArray x = rand(bs, in);
+    INDArray wd = rand(in, out);
+    INDArray dy = rand(bs, out);
+    g.add(new Gemm(x, wd, rand(bs, out), false, false));
+    g.add(new Gemm(x, dy, rand(in, out), true, false));
+    g.add(new Gemm(dy, wd, rand(bs, in), false, true));
   }
 
   static INDArray rand(long rows, long cols) {

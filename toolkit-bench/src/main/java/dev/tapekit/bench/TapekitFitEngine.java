@@ -23,7 +23,12 @@ final class TapekitFitEngine implements Engine {
 
   @Override
   public StepRunner prepare(Workload w, Workload.Batch b) {
-    Sequential model = w.conv()
+    Sequential model = w.kind() == Workload.Kind.CNN2
+        ? new Sequential(new Input(Workload.SIDE, Workload.SIDE, 1),
+            new Conv2D(Workload.FILTERS, Workload.KERNEL, "relu"), new MaxPooling2D(2),
+            new Conv2D(Workload.FILTERS2, Workload.KERNEL, "relu"), new MaxPooling2D(2), new Flatten(),
+            new Dense(w.hidden(), "relu"), new Dense(Workload.CLASSES))
+        : w.conv()
         ? new Sequential(new Input(Workload.SIDE, Workload.SIDE, 1),
             new Conv2D(Workload.FILTERS, Workload.KERNEL, "relu"), new MaxPooling2D(2), new Flatten(),
             new Dense(Workload.CLASSES))

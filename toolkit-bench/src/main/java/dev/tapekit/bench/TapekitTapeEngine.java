@@ -42,6 +42,26 @@ final class TapekitTapeEngine implements Engine {
     Tensor y = labels(b);
     List<Variable> vars = new ArrayList<>();
     Adam adam = new Adam(1e-3);
+    if (w.kind() == Workload.Kind.CNN2) {
+      int k = Workload.KERNEL;
+      Variable f1 = glorot("conv/kernel", k * k, k * k * Workload.FILTERS, 1, k, k, 1, Workload.FILTERS);
+      Variable c1 = new Variable(Tensor.zeros(Workload.FILTERS), "conv/bias", true);
+      Variable f2 = glorot("conv_1/kernel", k * k * Workload.FILTERS, k * k * Workload.FILTERS2, 2, k, k,
+          Workload.FILTERS, Workload.FILTERS2);
+      Variable c2 = new Variable(Tensor.zeros(Workload.FILTERS2), "conv_1/bias", true);
+      Variable d1 = glorot("dense/kernel", Workload.FLAT2, w.hidden(), 3, Workload.FLAT2, w.hidden());
+      Variable b1 = new Variable(Tensor.zeros(w.hidden()), "dense/bias", true);
+      Variable d2 = glorot("dense_1/kernel", w.hidden(), Workload.CLASSES, 4, w.hidden(), Workload.CLASSES);
+      Variable b2 = new Variable(Tensor.zeros(Workload.CLASSES), "dense_1/bias", true);
+      vars.addAll(List.of(f1, c1, f2, c2, d1, b1, d2, b2));
+      int[] two = {2, 2};
+      return () -> step(adam, vars, y, () -> {
+        Tensor h1 = Ops.maxPool2d(Ops.relu(Ops.biasAdd(Ops.conv2d(x, f1, 1, "VALID"), c1)), two, two, "VALID");
+        Tensor h2 = Ops.maxPool2d(Ops.relu(Ops.biasAdd(Ops.conv2d(h1, f2, 1, "VALID"), c2)), two, two, "VALID");
+        Tensor h3 = Ops.relu(Ops.biasAdd(Ops.matmul(Ops.reshape(h2, b.size(), Workload.FLAT2), d1), b1));
+        return Ops.biasAdd(Ops.matmul(h3, d2), b2);
+      });
+    }
     if (w.conv()) {
       int k = Workload.KERNEL;
       Variable filters = glorot("conv/kernel", k * k, k * k * Workload.FILTERS, 1, k, k, 1, Workload.FILTERS);

@@ -1,6 +1,7 @@
 package dev.tapekit.core;
 
 import dev.tapekit.core.kernels.ConvNhwc;
+import dev.tapekit.core.kernels.FastKernels;
 import java.util.Arrays;
 import java.util.Locale;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -183,7 +184,7 @@ abstract class ConvOps extends NnOps {
     ConvCall c = new ConvCall(op, x.shape(), w.shape(), strides, padding, dilations);
     sameDType(op, x, w);
     requireFloating(op, x);
-    if (ConvNhwc.applies(x.array(), w.array())) {
+    if (FastKernels.enabled() && ConvNhwc.applies(x.array(), w.array())) {
       Tensor out = wrap(ConvNhwc.conv2d(x.array(), w.array(), c.geo.window(c.inShape)));
       return record1(op, out, g -> conv2dGrads(x, w, g, c), x, w);
     }
@@ -202,7 +203,7 @@ abstract class ConvOps extends NnOps {
   /** Conv2D's gradients from one fused conv2d_bp call, each recorded as its own backprop op. */
   private static Tensor[] conv2dGrads(Tensor x, Tensor w, Tensor g, ConvCall c) {
     c.checkOutBackprop("Conv2D gradient", g);
-    if (ConvNhwc.applies(x.array(), w.array(), g.array())) {
+    if (FastKernels.enabled() && ConvNhwc.applies(x.array(), w.array(), g.array())) {
       ConvNhwc.Window win = c.geo.window(c.inShape);
       Tensor dx = GradFn.needs(0)
           ? recordBackpropInput(wrap(ConvNhwc.backpropInput(w.array(), g.array(), win)), x.shape(), w, g, c) : null;
@@ -233,7 +234,7 @@ abstract class ConvOps extends NnOps {
     sameDType(op, w, g);
     requireFloating(op, w);
     c.checkOutBackprop(op, g);
-    if (ConvNhwc.applies(w.array(), g.array())) {
+    if (FastKernels.enabled() && ConvNhwc.applies(w.array(), g.array())) {
       return recordBackpropInput(wrap(ConvNhwc.backpropInput(w.array(), g.array(), c.geo.window(c.inShape))),
           c.inShape, w, g, c);
     }
@@ -269,7 +270,7 @@ abstract class ConvOps extends NnOps {
     sameDType(op, x, g);
     requireFloating(op, x);
     c.checkOutBackprop(op, g);
-    if (ConvNhwc.applies(x.array(), g.array())) {
+    if (FastKernels.enabled() && ConvNhwc.applies(x.array(), g.array())) {
       return recordBackpropFilter(wrap(ConvNhwc.backpropFilter(x.array(), g.array(), c.geo.window(c.inShape), c.wShape)),
           x, c.wShape, g, c);
     }
@@ -375,7 +376,7 @@ abstract class ConvOps extends NnOps {
     requireFloating(op, x);
     PoolCall p = new PoolCall(op, x.shape(), ksize, strides, padding);
     Tensor out;
-    if (ConvNhwc.applies(x.array())) {
+    if (FastKernels.enabled() && ConvNhwc.applies(x.array())) {
       ConvNhwc.Window win = p.geo.window(p.inShape);
       // NOTE: while recording, the argmax is found in the same pass and kept for a first-order gradient
       // (a scatter) instead of MaxPoolGrad searching the windows again; under an outer tape the
@@ -383,7 +384,8 @@ abstract class ConvOps extends NnOps {
       int[] argMax = Tapes.recording() ? new int[Math.toIntExact(Shapes.size(p.outShape()))] : null;
       out = wrap(ConvNhwc.maxPool(x.array(), win, argMax));
       if (argMax != null) {
-        return record1(op, out, g -> new Tensor[] {!Tapes.recording() && ConvNhwc.applies(g.array())
+        return record1(op, out, g -> new Tensor[] {!Tapes.recording() && FastKernels.enabled()
+            && ConvNhwc.applies(g.array())
             ? wrap(ConvNhwc.scatter(argMax, g.array(), x.shape()))
             : maxPool2dGrad(x, g, p.ksize, p.strides, p.padding)}, x);
       }
@@ -407,7 +409,7 @@ abstract class ConvOps extends NnOps {
     PoolCall p = new PoolCall(op, x.shape(), ksize, strides, padding);
     requireShape(op, "grad", g.shape(), p.outShape());
     Tensor out;
-    if (ConvNhwc.applies(x.array(), g.array())) {
+    if (FastKernels.enabled() && ConvNhwc.applies(x.array(), g.array())) {
       out = wrap(ConvNhwc.maxPoolGrad(x.array(), g.array(), p.geo.window(p.inShape)));
     } else if (p.geo.cropped()) {
       return padToInput(maxPool2dGrad(cropInput(x, p.geo), g, p.ksize, p.strides, padding), p.geo);

@@ -1,6 +1,7 @@
 package dev.tapekit.core;
 
 import dev.tapekit.core.kernels.Buffers;
+import dev.tapekit.core.kernels.FastKernels;
 import dev.tapekit.core.kernels.Elementwise;
 import java.util.function.DoubleUnaryOperator;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -21,7 +22,7 @@ abstract class MathOps extends OpSupport {
   /** {@code a op b} with broadcasting: small float32 pairs in Java, the rest with ND4J's kernels. */
   private static INDArray arithmetic(char op, Tensor a, Tensor b) {
     INDArray x = a.array(), y = b.array();
-    if (Elementwise.appliesToPair(x, y)) {
+    if (FastKernels.enabled() && Elementwise.appliesToPair(x, y)) {
       return Elementwise.binary(op, x, y, Shapes.broadcast("arithmetic", a.shape(), b.shape()));
     }
     return switch (op) {

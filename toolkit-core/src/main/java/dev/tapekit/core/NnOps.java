@@ -1,6 +1,7 @@
 package dev.tapekit.core;
 
 import dev.tapekit.core.kernels.Buffers;
+import dev.tapekit.core.kernels.FastKernels;
 import dev.tapekit.core.kernels.Elementwise;
 import dev.tapekit.core.kernels.Gemm;
 import dev.tapekit.core.kernels.SoftmaxCrossEntropy;
@@ -54,10 +55,10 @@ abstract class NnOps extends ArrayOps {
       // NOTE: BLAS and Nd4j.gemm reject empty operands; the product is empty, or zeros when k = 0
       out = Nd4j.zeros(a.array().dataType(), outShape);
     } else if (ra == 2 && rb == 2) {
-      out = Gemm.multiply(a.array(), b.array(), transposeA, transposeB);
+      out = product(a.array(), b.array(), transposeA, transposeB);
     } else if (fold) {
       INDArray rows = a.array().reshape('c', a.size() / inner1, inner1);
-      out = Gemm.multiply(rows, b.array(), false, transposeB).reshape('c', outShape);
+      out = product(rows, b.array(), false, transposeB).reshape('c', outShape);
     } else {
       out = Nd4j.matmul(bcast(a.array(), withBatch(batch, as)), bcast(b.array(), withBatch(batch, bs)), null,
           transposeA, transposeB, false);
@@ -88,6 +89,12 @@ abstract class NnOps extends ArrayOps {
   }
 
   /** NumPy's broadcast of two batch shapes, or null when they are incompatible. */
+  /** A 2-D product: CBLAS on ND4J's host buffers when tapekit's kernels may run, else ND4J's own gemm. */
+  private static INDArray product(INDArray a, INDArray b, boolean transposeA, boolean transposeB) {
+    return FastKernels.enabled() ? Gemm.multiply(a, b, transposeA, transposeB)
+        : Nd4j.gemm(a, b, transposeA, transposeB);
+  }
+
   private static long[] batchBroadcast(long[] a, long[] b) {
     try {
       return Shapes.broadcast("MatMul", a, b);
@@ -108,7 +115,7 @@ abstract class NnOps extends ArrayOps {
   public static Tensor biasAdd(TensorLike value, TensorLike bias) {
     Tensor v = t(value), b = t(bias);
     checkBias("BiasAdd", v, b);
-    INDArray out = Elementwise.applies(v.array(), b.array())
+    INDArray out = FastKernels.enabled() && Elementwise.applies(v.array(), b.array())
         ? Elementwise.addBias(v.array(), b.array())
         : Nd4j.exec(new AddOp(v.array(), b.array()))[0];
     return record1("BiasAdd", wrap(out), g -> new Tensor[] {g, biasGradient(g, b)}, v, b);
@@ -123,12 +130,13 @@ abstract class NnOps extends ArrayOps {
     Tensor v = t(value), b = t(bias);
     checkBias("BiasAddRelu", v, b);
     requireFloating("BiasAddRelu", v);
-    INDArray out = Elementwise.applies(v.array(), b.array())
+    INDArray out = FastKernels.enabled() && Elementwise.applies(v.array(), b.array())
         ? Elementwise.addBiasRelu(v.array(), b.array())
         : Transforms.relu(Nd4j.exec(new AddOp(v.array(), b.array()))[0], false);
     Tensor y = wrap(out);
     return record1("BiasAddRelu", y, g -> {
-      if (!Tapes.recording() && Elementwise.applies(g.array(), y.array())) { // first order: one pass
+      // first order: one pass
+      if (!Tapes.recording() && FastKernels.enabled() && Elementwise.applies(g.array(), y.array())) {
         INDArray[] r = Elementwise.biasReluGrad(g.array(), y.array(), b.shape());
         return new Tensor[] {wrap(r[0]), GradFn.needs(1) ? wrap(r[1]) : null};
       }
@@ -151,7 +159,7 @@ abstract class NnOps extends ArrayOps {
     if (!GradFn.needs(1)) {
       return null;
     }
-    if (!Tapes.recording() && Elementwise.applies(g.array())) {
+    if (!Tapes.recording() && FastKernels.enabled() && Elementwise.applies(g.array())) {
       return wrap(Elementwise.sumToLastAxis(g.array(), bias.shape()));
     }
     return sumTo(g, bias.shape());
@@ -163,7 +171,8 @@ abstract class NnOps extends ArrayOps {
   public static Tensor relu(TensorLike x) {
     Tensor a = t(x);
     requireFloating("Relu", a);
-    Tensor out = wrap(Elementwise.applies(a.array()) ? Elementwise.relu(a.array()) : Transforms.relu(a.array(), true));
+    Tensor out = wrap(FastKernels.enabled() && Elementwise.applies(a.array())
+        ? Elementwise.relu(a.array()) : Transforms.relu(a.array(), true));
     return record1("Relu", out, g -> new Tensor[] {reluGrad(g, a)}, a);
   }
 
@@ -179,7 +188,7 @@ abstract class NnOps extends ArrayOps {
       throw new IllegalArgumentException("ReluGrad: gradients of shape " + Shapes.str(g.shape())
           + " and features of shape " + Shapes.str(a.shape()) + " must match");
     }
-    Tensor out = wrap(Elementwise.applies(a.array(), g.array())
+    Tensor out = wrap(FastKernels.enabled() && Elementwise.applies(a.array(), g.array())
         ? Elementwise.reluGrad(g.array(), a.array())
         : exec("relu_bp", new INDArray[] {a.array(), g.array()}, null, new double[] {0.0}, null));
     return record1("ReluGrad", out, up -> new Tensor[] {reluGrad(up, a), null}, g, a);
@@ -337,7 +346,7 @@ abstract class NnOps extends ArrayOps {
           + " and logits of shape " + Shapes.str(a.shape()) + " must match");
     }
     int ax = Shapes.axis("SoftmaxCrossEntropyWithLogits", axis, a.rank());
-    if (ax != a.rank() - 1) {
+    if (ax != a.rank() - 1 || !FastKernels.enabled()) {
       return softmaxCrossEntropyAlong(z, a, ax);
     }
     int classes = (int) a.shape()[ax];
@@ -397,6 +406,13 @@ abstract class NnOps extends ArrayOps {
         throw new IllegalArgumentException("SparseSoftmaxCrossEntropyWithLogits: received a label value of "
             + id + " which is outside the valid range of [0, " + classes + ")");
       }
+    }
+    if (!FastKernels.enabled()) { // ND4J's ops: the one-hot labels against the log-softmax
+      Tensor hot = oneHot(ids, classes, a);
+      int last = a.rank() - 1;
+      Tensor out = wrap(stableLogSoftmax(a.array(), last).muli(hot.array()).sum(last).negi());
+      return record1("SparseSoftmaxCrossEntropyWithLogits", out,
+          g -> new Tensor[] {null, multiply(expandDims(g, -1), subtract(softmax(a, -1), hot))}, y, a);
     }
     SoftmaxCrossEntropy ce = SoftmaxCrossEntropy.sparse(a.array(), classes, ids);
     Tensor out = wrap(ce.loss(y.shape()));

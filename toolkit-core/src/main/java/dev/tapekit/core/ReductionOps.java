@@ -1,6 +1,7 @@
 package dev.tapekit.core;
 
 import dev.tapekit.core.kernels.Buffers;
+import dev.tapekit.core.kernels.FastKernels;
 import dev.tapekit.core.kernels.Elementwise;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -53,7 +54,8 @@ abstract class ReductionOps extends MathOps {
     if (a.length() == 0) {
       return identityFill(op, x.dtype(), shape);
     }
-    if ((op.equals("Sum") || op.equals("Mean")) && axes.length == x.rank() && Elementwise.applies(a)) {
+    if ((op.equals("Sum") || op.equals("Mean")) && axes.length == x.rank() && FastKernels.enabled()
+        && Elementwise.applies(a)) {
       return Elementwise.total(a, op.equals("Mean") ? 1.0 / a.length() : 1.0, shape); // one Java pass
     }
     INDArray r;

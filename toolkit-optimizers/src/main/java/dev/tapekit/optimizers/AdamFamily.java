@@ -1,6 +1,7 @@
 package dev.tapekit.optimizers;
 
 import dev.tapekit.core.Variable;
+import dev.tapekit.core.kernels.FastKernels;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -50,7 +51,7 @@ abstract class AdamFamily extends BaseOptimizer {
 
   @Override
   void updateStep(Variable variable, INDArray g, Slots s, double lr, long step) {
-    if (!amsgrad && variable.withStorage(JavaKernels::walkable) && JavaKernels.walkable(g)) {
+    if (!amsgrad && FastKernels.enabled() && variable.withStorage(JavaKernels::walkable) && JavaKernels.walkable(g)) {
       // NOTE: float32 arrays: cheaper than libnd4j's adam_updater at every size (see JavaKernels); the
       // moments stay on the heap between steps
       double alpha = lr * Math.sqrt(1 - Math.pow(beta2, step)) / (1 - Math.pow(beta1, step));

@@ -5,7 +5,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** Moves array contents between ND4J's off-heap buffers and Java arrays in row-major order. */
+/**
+ * Moves array contents between ND4J's off-heap buffers and Java arrays in row-major order.
+ *
+ * <p>With {@link FastKernels} off (a non-CPU ND4J backend) every method goes through ND4J's own API,
+ * which keeps host and device copies in step, instead of a {@link NativeView}.
+ */
 public final class Buffers {
   private Buffers() {}
 
@@ -24,7 +29,8 @@ public final class Buffers {
 
   /** Copies {@code from} into {@code to} (same shape): one memcpy when both are dense and of one dtype. */
   public static void copy(INDArray from, INDArray to) {
-    if (from.dataType() == to.dataType() && from.length() == to.length() && dense(from) && dense(to)) {
+    if (FastKernels.enabled() && from.dataType() == to.dataType() && from.length() == to.length() && dense(from)
+        && dense(to)) {
       try (NativeView f = NativeView.of(from); NativeView t = NativeView.of(to)) {
         t.copyFrom(f, from.length() * from.dataType().width());
       }
@@ -46,6 +52,9 @@ public final class Buffers {
     }
     if (shape.length == 0) {
       return Nd4j.scalar(dtype, values[0]);
+    }
+    if (!FastKernels.enabled()) {
+      return Nd4j.create(values, shape, 'c').castTo(dtype);
     }
     INDArray out = ArrayPool.take(dtype, shape);
     try (NativeView o = NativeView.of(out)) {
@@ -69,11 +78,19 @@ public final class Buffers {
 
   /** Copies a dense float32 array into {@code into} (one JNI bulk copy, no buffer objects). */
   public static float[] read(INDArray a, float[] into) {
+    if (!FastKernels.enabled()) {
+      float[] all = a.dup('c').data().asFloat();
+      System.arraycopy(all, 0, into, 0, all.length);
+      return into;
+    }
     return NativeView.of(a).read(0, into, (int) a.length());
   }
 
   /** A new float32 array of {@code shape} holding the first elements of {@code values}. */
   public static INDArray write(float[] values, long[] shape) {
+    if (!FastKernels.enabled()) {
+      return Nd4j.create(java.util.Arrays.copyOf(values, (int) shapeLength(shape)), shape, 'c');
+    }
     INDArray out = ArrayPool.take(DataType.FLOAT, shape);
     NativeView.of(out).write(0, values, (int) out.length());
     return out;
@@ -88,7 +105,7 @@ public final class Buffers {
     }
     INDArray out = ArrayPool.take(dtype, shape);
     long n = out.length();
-    if (n > 1 << 16 || (dtype != DataType.FLOAT && dtype != DataType.DOUBLE)) {
+    if (n > 1 << 16 || (dtype != DataType.FLOAT && dtype != DataType.DOUBLE) || !FastKernels.enabled()) {
       return out.assign(value); // one ND4J op
     }
     if (dtype == DataType.FLOAT) {
@@ -120,5 +137,13 @@ public final class Buffers {
     INDArray out = ArrayPool.take(DataType.FLOAT, shape);
     NativeView.of(out).writeInts(0, bits, (int) out.length());
     return out;
+  }
+
+  private static long shapeLength(long[] shape) {
+    long n = 1;
+    for (long d : shape) {
+      n *= d;
+    }
+    return n;
   }
 }

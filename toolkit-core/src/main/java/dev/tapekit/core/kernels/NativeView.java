@@ -39,6 +39,10 @@ public final class NativeView implements AutoCloseable {
 
   /** A view of the array's memory from its first element (a view's address already points there). */
   public static NativeView of(INDArray owner) {
+    if (!FastKernels.enabled()) {
+      throw new IllegalStateException("tapekit's kernels are off (" + FastKernels.PROPERTY
+          + "=off or a non-CPU ND4J backend) but an op asked for a host view: it must use ND4J's ops");
+    }
     return new NativeView(owner);
   }
 
