@@ -157,7 +157,8 @@ public final class KerasOptions {
    * Refuses the first option of {@code config} that {@code layer} (built from it as {@code cls}) does not
    * implement and that is neither ignored by design nor at its Keras default.
    */
-  public static void check(String cls, Map<String, Object> config, Layer layer) {
+  public static void check(String cls, Map<String, Object> given, Layer layer) {
+    Map<String, Object> config = normalized(cls, given);
     Set<String> implemented = layer.getConfig().keySet();
     for (Map.Entry<String, Object> e : config.entrySet()) {
       String key = e.getKey();
