@@ -102,6 +102,15 @@ public final class ModelFactory {
       }
       config.put("batch_input_shape", batch);
     }
+    if (!s.className().equals("Embedding")) {
+      // Keras 2's input_dim/input_length would build the weights before the key check; configs give input_shape
+      for (String key : List.of("input_dim", "input_length")) {
+        if (config.containsKey(key)) {
+          throw new ConfigException(s.configPath(key), "unknown key (Keras 2's input shape: give input_shape, e.g. "
+              + "input_shape: [" + Problems.show(config.get(key)) + "])");
+        }
+      }
+    }
     checkNestedEntries(s);
     Map<String, Object> entry = new LinkedHashMap<>();
     entry.put("class_name", s.className());
