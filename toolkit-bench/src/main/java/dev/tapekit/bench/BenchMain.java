@@ -31,7 +31,10 @@ public final class BenchMain {
         --warmup-ms=N         warm-up time per workload, at least (default 3000: PyTorch settles late)
         --repeats=N           timed repeats; the table shows their median (default 7)
         --steps=N             steps per repeat (default: auto, about --repeat-ms=400 each)
-        --memory-steps=a,b    memory mode checkpoints (default 1000,10000)
+        --memory-steps=a,b    memory mode checkpoints (default 1000,10000; for
+                              tapekit-fit-fmnist 10000,50000,100000,150000,200000)
+                              memory mode's engine tapekit-fit-fmnist: model.fit of the main
+                              job's Fashion-MNIST MLP on the real data, shuffling on
         --backend=tapekit|nd4j  ND4J set-up for ND4J engines: tapekit's Backend (default) or raw
         --profiling=off|nd4j-default  with --backend=nd4j: ND4J's SCOPE_PANIC default or off (default)
         --blas=mkl|openblas|auto  --backend=nd4j: org.bytedeco.openblas.load in the child;
@@ -159,14 +162,15 @@ public final class BenchMain {
   static void memory(Options o) throws Exception {
     List<String> engines = o.list("engines", "tapekit-fit,tapekit-tape,dl4j,djl,floor-blas");
     List<String> workloads = o.list("workloads", "W1,W2,W3");
-    String steps = o.get("memory-steps", "1000,10000");
     System.out.println();
     System.out.println("| engine | workload | steps | seconds | peak RSS (VmHWM) | RSS | "
         + "JavaCPP physicalBytes | JavaCPP totalBytes | Java heap used | Java heap committed |");
     System.out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (String e : engines) {
-      for (String id : workloads) { // one JVM each, so VmHWM is this workload's own peak
-        ChildRun run = ChildRun.start(o, "memory-" + e + "-" + id, Map.of(), List.of(),
+      boolean fit = e.equals(FitMemory.ENGINE); // its own model and data: no workloads
+      String steps = o.get("memory-steps", fit ? "10000,50000,100000,150000,200000" : "1000,10000");
+      for (String id : fit ? List.of(FitMemory.WORKLOAD) : workloads) { // one JVM each: VmHWM is its own
+        ChildRun run = ChildRun.start(o, "memory-" + e + (fit ? "" : "-" + id), Map.of(), List.of(),
             List.of("--engines=" + e, "--workloads=" + id, "--memory-steps=" + steps));
         for (Map<String, String> m : run.lines("@mem")) {
           System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", e,

@@ -34,6 +34,10 @@ final class Child {
     }
     long seed = Long.parseLong(o.get("seed", "42"));
     for (String e : engines) {
+      if (e.equals(FitMemory.ENGINE)) {
+        FitMemory.run(o, seed);
+        continue;
+      }
       Engine engine = Engines.create(e);
       for (String id : o.list("workloads", "W1,W2,W3")) {
         Workload w = Workload.byId(id);

@@ -62,6 +62,29 @@ class TrainErrorsTest {
     assertTrue(c.err().contains("Conv2D"), c.toString());
   }
 
+  static final String LSTM = String.join("\n",
+      "    - {class_name: LSTM, config: {name: rnn, input_shape: [8, 8], units: 4, OPTION}}",
+      "    - {class_name: Dense, config: {units: 4}}");
+
+  @Test
+  void tfKerasRecurrentImplementationIsAcceptedAndIgnored() throws Exception {
+    // tf.keras's implementation=1|2 picks a kernel, the numbers are the same; Keras 3 dropped the argument.
+    // The strict key check refused it as an unknown key.
+    Path f = Files.createTempFile(dir, "c", ".yaml");
+    Files.writeString(f, config(LSTM.replace("OPTION", "implementation: 2, unroll: false, time_major: false"),
+        namedData(), out()));
+    Cli c = TrainEndToEndTest.run("summary", "--config", f.toString());
+    assertEquals(0, c.code(), c.toString());
+    assertTrue(c.out().contains("rnn (LSTM)"), c.toString());
+  }
+
+  @Test
+  void anUnimplementedKerasOptionIsRefusedNamingLayerAndOption() throws Exception {
+    Cli c = train(config(LSTM.replace("OPTION", "time_major: true"), namedData(), out()));
+    assertTrue(c.err().startsWith("error: model.layers[0]") && c.err().contains("\"rnn\" (LSTM)")
+        && c.err().contains("time_major=True"), c.toString());
+  }
+
   @Test
   void badLayerArgumentNamesItsPath() throws Exception {
     Cli c = train(config(LAYERS.replace("units: 8", "units: -3"), namedData(), out()));

@@ -5,6 +5,7 @@ import dev.tapekit.core.Optimizer;
 import dev.tapekit.core.Tensor;
 import dev.tapekit.core.Variable;
 import dev.tapekit.io.AtomicWrite;
+import dev.tapekit.layers.SeedGenerator;
 import dev.tapekit.io.ModelFiles;
 import dev.tapekit.models.Model;
 import dev.tapekit.models.Shuffling;
@@ -26,7 +27,8 @@ import java.util.Map;
  *
  * <p>The backup is a model file {@code latest-<epoch>.tapekit} and {@code training_metadata.json} (Keras's
  * name) naming it: {@code epoch} (the next epoch to run, as Keras counts), {@code model_file}, {@code shuffle}
- * ({@code seed}, {@code orders_drawn}) and {@code history}/{@code epochs}. Each file is written atomically,
+ * ({@code seed}, {@code orders_drawn}), {@code seed_generators} (each dropout generator's {@code seed} and
+ * {@code drawn}, in layer order, so that dropout masks continue too) and {@code history}/{@code epochs}. Each file is written atomically,
  * the model first, so a kill at any moment leaves a consistent pair. Backups of earlier versions
  * ({@code latest.tapekit} and {@code epoch.txt}) are still restored, without the shuffle state.
  */
@@ -107,8 +109,28 @@ public final class BackupAndRestore extends Callback {
     } else if (meta.get("shuffle") != null) {
       throw bad("shuffle", meta.get("shuffle"), "an object with seed and orders_drawn, or null");
     }
+    restoreSeedGenerators(meta.get("seed_generators"));
     history = restoredHistory(meta);
     model.resumeAtEpoch(epoch, shuffle);
+  }
+
+  /** The dropout layers' generators, in layer order; a backup without them (an earlier version) leaves them. */
+  private void restoreSeedGenerators(Object saved) {
+    if (saved == null) {
+      return;
+    }
+    List<SeedGenerator> mine = model.seedGenerators();
+    if (!(saved instanceof List<?> states) || states.size() != mine.size()) {
+      throw bad("seed_generators", saved, "a list of " + mine.size() + " {seed, drawn} objects, one per random "
+          + "generator of the model's layers (a backup of another model?)");
+    }
+    for (int i = 0; i < mine.size(); i++) {
+      if (!(states.get(i) instanceof Map<?, ?> g)) {
+        throw bad("seed_generators[" + i + "]", states.get(i), "an object with seed and drawn");
+      }
+      mine.get(i).restore(new SeedGenerator.State(number(g.get("seed"), "seed_generators[" + i + "].seed").longValue(),
+          number(g.get("drawn"), "seed_generators[" + i + "].drawn").longValue()));
+    }
   }
 
   private History restoredHistory(Map<String, Object> meta) {
@@ -166,6 +188,12 @@ public final class BackupAndRestore extends Callback {
     } else {
       meta.put("shuffle", null);
     }
+    List<Map<String, Object>> generators = new ArrayList<>();
+    for (SeedGenerator g : model.seedGenerators()) {
+      SeedGenerator.State st = g.state();
+      generators.add(Map.of("seed", st.seed(), "drawn", st.drawn()));
+    }
+    meta.put("seed_generators", generators);
     meta.put("history", history.history());
     meta.put("epochs", history.epoch());
     try {

@@ -41,7 +41,7 @@ public abstract class BaseRNN extends Layer {
   protected final double dropout;
   protected final double recurrentDropout;
   protected final Long seed;
-  private final java.util.SplittableRandom seeds;
+  private final SeedGenerator seeds;
   /** The states a stateful layer carries between calls; null until its first call or after a reset. */
   private Tensor[] heldStates;
   protected final String activation;
@@ -80,7 +80,7 @@ public abstract class BaseRNN extends Layer {
     dropout = b.dropout;
     recurrentDropout = b.recurrentDropout;
     seed = b.seed;
-    seeds = new java.util.SplittableRandom(seed != null ? seed : RandomSeeds.next());
+    seeds = new SeedGenerator(seed);
     activation = b.activation;
     act = Activations.get(activation);
     useBias = b.useBias;
@@ -94,6 +94,11 @@ public abstract class BaseRNN extends Layer {
     recurrentConstraint = b.recurrentConstraint;
     biasConstraint = b.biasConstraint;
     inputSpec = InputSpec.ndim(3);
+  }
+
+  @Override
+  protected List<SeedGenerator> ownSeedGenerators() {
+    return List.of(seeds);
   }
 
   /** Number of gate blocks: 1 (SimpleRNN), 4 (LSTM), 3 (GRU). */
@@ -299,7 +304,7 @@ public abstract class BaseRNN extends Layer {
 
   /** A dropout mask of ones dropped at {@code rate} and scaled by 1 / (1 - rate). */
   private Tensor dropMask(long batch, long width, double rate) {
-    return Ops.dropout(Tensor.ones(dtype, batch, width), rate, seeds.nextLong());
+    return Ops.dropout(Tensor.ones(dtype, batch, width), rate, seeds.next());
   }
 
   /** Initial states given in a model graph have shape (batch, units); only the sequence has the 3-D spec. */

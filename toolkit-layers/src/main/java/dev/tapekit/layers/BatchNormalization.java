@@ -60,11 +60,20 @@ public final class BatchNormalization extends Layer {
     betaConstraint = b.betaConstraint;
     gammaConstraint = b.gammaConstraint;
     inputSpec = InputSpec.minNdim(2);
+    axis = b.axis;
   }
+
+  /** Keras's {@code axis}, as given (-1 by default). */
+  private final int axis;
 
   @Override
   public void build(long[] inputShape) {
     inputSpec.check(name(), 0, inputShape);
+    if ((axis < 0 ? inputShape.length + axis : axis) != inputShape.length - 1) {
+      // the kernels normalize the last axis only; another axis would silently normalize the wrong one
+      throw new IllegalArgumentException("Layer \"" + name() + "\" (BatchNormalization): option axis=" + axis
+          + " is not supported for inputs of shape " + Config.shapeStr(inputShape) + ": only the last axis is");
+    }
     long c = inputShape[inputShape.length - 1];
     if (c < 0) {
       throw new IllegalArgumentException("Layer \"" + name() + "\": axis -1 of the input must be defined, received shape "
@@ -161,7 +170,7 @@ public final class BatchNormalization extends Layer {
   @Override
   public Map<String, Object> getConfig() {
     Map<String, Object> m = super.getConfig();
-    m.put("axis", -1);
+    m.put("axis", axis);
     m.put("momentum", momentum);
     m.put("epsilon", epsilon);
     m.put("center", center);
@@ -179,7 +188,12 @@ public final class BatchNormalization extends Layer {
   }
 
   public static BatchNormalization fromConfig(Map<String, Object> c) {
-    Builder b = builder().baseConfig(c).momentum(Config.getDouble(c, "momentum", 0.99))
+    int[] axes = Config.getInts(c, "axis", 1, new int[] {-1});
+    if (axes.length != 1) {
+      throw new IllegalArgumentException("Layer \"" + c.get("name") + "\" (BatchNormalization): option axis="
+          + Config.repr(c.get("axis")) + " is not supported: one axis only");
+    }
+    Builder b = builder().baseConfig(c).axis(axes[0]).momentum(Config.getDouble(c, "momentum", 0.99))
         .epsilon(Config.getDouble(c, "epsilon", 1e-3)).center(Config.getBool(c, "center", true))
         .scale(Config.getBool(c, "scale", true));
     if (c.get("beta_initializer") != null) {
@@ -204,9 +218,13 @@ public final class BatchNormalization extends Layer {
     return new Builder();
   }
 
-  /** Keras's arguments (axis is -1): momentum 0.99, epsilon 0.001, center, scale, initializers... */
+  /** Keras's arguments (axis -1 by default): momentum 0.99, epsilon 0.001, center, scale, initializers... */
   public static final class Builder extends Layer.Builder<Builder> {
+    private int axis = -1;
     private double momentum = 0.99;
+
+    /** Keras's {@code axis}: the features axis; only the last axis (-1, or rank - 1) builds. */
+    public Builder axis(int axis) { this.axis = axis; return this; }
     private double epsilon = 1e-3;
     private boolean center = true;
     private boolean scale = true;

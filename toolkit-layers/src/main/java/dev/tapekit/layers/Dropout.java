@@ -5,7 +5,6 @@ import dev.tapekit.core.Ops;
 import dev.tapekit.core.Tensor;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * Keras's Dropout: in training, zeroes inputs with probability {@code rate} and scales the rest by
@@ -14,7 +13,7 @@ import java.util.SplittableRandom;
 public final class Dropout extends Layer {
   private final double rate;
   private final Long seed;
-  private final SplittableRandom seeds;
+  private final SeedGenerator seeds;
 
   public Dropout(double rate) {
     this(builder().rate(rate));
@@ -28,7 +27,7 @@ public final class Dropout extends Layer {
     }
     rate = b.rate;
     seed = b.seed;
-    seeds = new SplittableRandom(seed != null ? seed : RandomSeeds.next());
+    seeds = new SeedGenerator(seed);
   }
 
   /** Keras's {@code supports_masking = True}: the input's mask passes through. */
@@ -45,7 +44,12 @@ public final class Dropout extends Layer {
     if (rate == 1) {
       return Ops.zerosLike(inputs);
     }
-    return Ops.dropout(inputs, rate, seeds.nextLong());
+    return Ops.dropout(inputs, rate, seeds.next());
+  }
+
+  @Override
+  protected List<SeedGenerator> ownSeedGenerators() {
+    return List.of(seeds);
   }
 
   @Override

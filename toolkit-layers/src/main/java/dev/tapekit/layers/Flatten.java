@@ -6,19 +6,28 @@ import dev.tapekit.core.Tensor;
 import java.util.List;
 import java.util.Map;
 
-/** Keras's Flatten: keeps the batch axis and flattens the rest (channels_last order). */
+/**
+ * Keras's Flatten: keeps the batch axis and flattens the rest in channels_last order; with
+ * {@code data_format=channels_first} the channel axis is moved last first, as Keras 3 does.
+ */
 public final class Flatten extends Layer {
+  private final boolean channelsFirst;
+
   public Flatten() {
     this(builder());
   }
 
   private Flatten(Builder b) {
     super(b);
+    channelsFirst = DataFormat.channelsFirst(name(), b.dataFormat);
     inputSpec = InputSpec.minNdim(1);
   }
 
   @Override
   public Tensor call(Tensor inputs, boolean training) {
+    if (channelsFirst && inputs.rank() > 2) {
+      inputs = DataFormat.toLast(inputs);
+    }
     long[] s = inputs.shape();
     if (s.length == 1) {
       return Ops.expandDims(inputs, 1);
@@ -43,20 +52,25 @@ public final class Flatten extends Layer {
   @Override
   public Map<String, Object> getConfig() {
     Map<String, Object> m = super.getConfig();
-    m.put("data_format", "channels_last");
+    m.put("data_format", DataFormat.name(channelsFirst));
     return m;
   }
 
   public static Flatten fromConfig(Map<String, Object> c) {
-    return builder().baseConfig(c).build();
+    return builder().baseConfig(c).dataFormat(DataFormat.read(c)).build();
   }
 
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Only the common arguments (dataFormat is channels_last). */
+  /** Keras's argument: data_format (channels_last by default). */
   public static final class Builder extends Layer.Builder<Builder> {
+    private String dataFormat;
+
+    /** "channels_last" (null: the default) or "channels_first". */
+    public Builder dataFormat(String dataFormat) { this.dataFormat = dataFormat; return this; }
+
     public Flatten build() {
       return new Flatten(this);
     }

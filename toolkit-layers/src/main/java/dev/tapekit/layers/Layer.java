@@ -420,6 +420,31 @@ public abstract class Layer {
     return out;
   }
 
+  /**
+   * The random generators of this layer and its nested layers, each once, in layer order (Keras 3's
+   * {@code layer.seed_generators}): what a resumed training run must continue to draw the same dropout masks.
+   */
+  public List<SeedGenerator> seedGenerators() {
+    List<SeedGenerator> out = new ArrayList<>(ownSeedGenerators());
+    java.util.Set<Layer> visited = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    visited.add(this);
+    for (Layer l : sublayers()) {
+      if (visited.add(l)) {
+        for (SeedGenerator g : l.seedGenerators()) {
+          if (!out.contains(g)) {
+            out.add(g);
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** This layer's own random generators (Dropout's, a recurrent layer's dropout masks'); none by default. */
+  protected List<SeedGenerator> ownSeedGenerators() {
+    return List.of();
+  }
+
   /** Projects constrained weights (this layer's and its nested layers') after an optimizer step. */
   public void applyConstraints() {
     for (Map.Entry<Variable, Constraint> e : constraints.entrySet()) {

@@ -9,6 +9,9 @@ import java.util.function.Function;
 public final class Layers {
   private static final Map<String, Function<Map<String, Object>, Layer>> REGISTRY = new ConcurrentHashMap<>();
 
+  /** tapekit's own layer classes, whose configs {@link KerasOptions} audits (not custom or model classes). */
+  static final java.util.Set<String> BUILT_IN;
+
   static {
     register("InputLayer", Input::fromConfig);
     register("Dense", Dense::fromConfig);
@@ -49,7 +52,9 @@ public final class Layers {
     register("Maximum", Maximum::fromConfig);
     register("Minimum", Minimum::fromConfig);
     register("Concatenate", Concatenate::fromConfig);
+    BUILT_IN = java.util.Set.copyOf(REGISTRY.keySet());
   }
+
 
   private Layers() {}
 
@@ -63,19 +68,53 @@ public final class Layers {
     return java.util.List.copyOf(new java.util.TreeSet<>(REGISTRY.keySet()));
   }
 
-  /** A new layer from {@code {"class_name", "config"}}. */
-  @SuppressWarnings("unchecked")
+  /**
+   * A new layer from {@code {"class_name", "config"}}. Keras's spellings of the input shape are read
+   * ({@code input_shape}, {@code input_dim}, ...), and an option the layer does not implement is refused
+   * naming the layer and the option unless Keras's default is given ({@link KerasOptions}).
+   */
   public static Layer deserialize(Map<String, Object> serialized) {
+    return deserialize(serialized, true);
+  }
+
+  /**
+   * As {@link #deserialize(Map)}; with {@code checkOptions} false, options are not audited, for a caller
+   * that reports unknown keys its own way and then calls {@link KerasOptions#check} itself.
+   */
+  @SuppressWarnings("unchecked")
+  public static Layer deserialize(Map<String, Object> serialized, boolean checkOptions) {
     String cls = (String) serialized.get("class_name");
     Function<Map<String, Object>, Layer> f = cls == null ? null : REGISTRY.get(cls);
     if (f == null) {
       throw new IllegalArgumentException("Unknown layer class '" + cls + "'; known: " + names());
     }
-    Map<String, Object> config = (Map<String, Object>) serialized.get("config");
+    Map<String, Object> given = (Map<String, Object>) serialized.get("config");
+    boolean ours = BUILT_IN.contains(cls);
+    Map<String, Object> config = given == null ? Map.of() : ours ? KerasOptions.normalized(cls, given) : given;
     // a model built from its config counts all its layers' weights against the model size limit
+    Layer layer;
     try (ModelSizeLimit.Scope scope = ModelSizeLimit.open(0)) {
-      return f.apply(config == null ? Map.of() : config);
+      layer = f.apply(config);
+    } catch (IllegalArgumentException e) {
+      throw ours ? withClass(e, cls) : e;
     }
+    if (ours && checkOptions) {
+      KerasOptions.check(cls, config, layer);
+    }
+    return layer;
+  }
+
+  /** A layer's refusal ({@code Layer "x": ...}) with the class named too: {@code Layer "x" (Dense): ...}. */
+  private static IllegalArgumentException withClass(IllegalArgumentException e, String cls) {
+    String m = e.getMessage();
+    if (m == null || !m.startsWith("Layer \"")) {
+      return e;
+    }
+    int end = m.indexOf('"', 7);
+    if (end < 0 || m.startsWith(" (", end + 1)) {
+      return e;
+    }
+    return new IllegalArgumentException(m.substring(0, end + 1) + " (" + cls + ")" + m.substring(end + 1), e);
   }
 
   /** Keras's serialized form of a layer: module, class_name, config. */

@@ -60,6 +60,15 @@ public abstract class Wrapper extends Layer {
   }
 
   @Override
+  public List<SeedGenerator> seedGenerators() {
+    List<SeedGenerator> out = new ArrayList<>();
+    for (Layer l : innerLayers()) {
+      out.addAll(l.seedGenerators());
+    }
+    return out;
+  }
+
+  @Override
   public void applyConstraints() {
     for (Layer l : innerLayers()) {
       l.applyConstraints();

@@ -39,6 +39,14 @@ final class SourceLoops {
       throw new IllegalArgumentException("fit: `sample_weight` argument is not supported when using a dataset as "
           + "input; give the weights in the data instead");
     }
+    for (Callback c : o.callbacks) {
+      if (c instanceof dev.tapekit.callbacks.BackupAndRestore) {
+        // an exact resume needs the source's position and shuffle state, which a BatchSource does not expose;
+        // restarting it (what Keras does with a tf.data.Dataset) would silently repeat the first epochs' order
+        throw new IllegalArgumentException("fit: BackupAndRestore cannot resume fit on a streaming source (" + source
+            + ") exactly: its position and shuffle state are not backed up; fit on arrays, or save with ModelCheckpoint");
+      }
+    }
     BatchSource validation = o.validationSource != null ? o.validationSource : o.validationX == null ? null
         : slices(ModelData.of(model, o.validationX, o.validationY, null, "fit: validation_data")).batch(o.batchSize);
     try (EpochSteps train = new EpochSteps(source, o.stepsPerEpoch, "fit");

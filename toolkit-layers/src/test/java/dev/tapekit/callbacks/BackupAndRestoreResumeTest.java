@@ -9,8 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tapekit.core.DType;
 import dev.tapekit.core.Ops;
 import dev.tapekit.core.Tensor;
+import dev.tapekit.data.Pipeline;
 import dev.tapekit.layers.BatchNormalization;
 import dev.tapekit.layers.Dense;
+import dev.tapekit.layers.Dropout;
+import dev.tapekit.layers.LSTM;
+import dev.tapekit.layers.Reshape;
 import dev.tapekit.layers.Input;
 import dev.tapekit.layers.RandomSeeds;
 import dev.tapekit.losses.SparseCategoricalCrossentropy;
@@ -98,6 +102,45 @@ class BackupAndRestoreResumeTest {
       assertEquals(full.history(), backup.history().history(), "crash after epoch " + crashAt);
       assertFalse(Files.exists(dir.resolve("training_metadata.json")), "the backup is deleted after a completed run");
     }
+  }
+
+  /** Dropout and an LSTM's dropout/recurrent dropout, unseeded: their masks come from RandomSeeds' stream. */
+  private static Sequential dropoutModel(long randomSeed) {
+    RandomSeeds.setRandomSeed(randomSeed);
+    Sequential m = new Sequential(new Input(4), new Dense(16, "relu"), new Dropout(0.4),
+        new Reshape(4, 4), LSTM.builder().units(6).dropout(0.3).recurrentDropout(0.3).build(), new Dense(3));
+    m.compile(Adam.builder().learningRate(0.01).build(), SparseCategoricalCrossentropy.builder().fromLogits(true).build(),
+        List.of("accuracy"));
+    return m;
+  }
+
+  @Test
+  void aResumedRunWithDropoutEndsAsTheUninterruptedOne() {
+    // Keras 3 draws dropout masks from each layer's SeedGenerator; an exact resume must continue those
+    // generators where the interrupted run left them, not restart them (which would reuse epoch 0's masks)
+    Sequential ref = dropoutModel(17);
+    History full = ref.fit(X, Y, options(5L).build());
+    Path dir = tmp.resolve("dropout");
+    assertThrows(IllegalStateException.class,
+        () -> dropoutModel(17).fit(X, Y, options(5L, new BackupAndRestore(dir), crashAfter(1)).build()));
+    Sequential b = dropoutModel(4242); // another seed stream: the backup's generator states win
+    BackupAndRestore backup = new BackupAndRestore(dir);
+    b.fit(X, Y, options(5L, backup).build());
+    assertSameWeights(ref, b);
+    assertEquals(full.history(), backup.history().history());
+  }
+
+  @Test
+  void fitOnAStreamingSourceRefusesBackupAndRestore() {
+    // a Pipeline's shuffle buffer and position are not backed up: rather than resume with another order (or,
+    // as before, silently train from epoch 0 again over the restored weights), fit refuses at once
+    Path dir = tmp.resolve("stream");
+    Sequential m = model();
+    Pipeline source = Pipeline.fromTensorSlices(X, Y).shuffle(64, 3L, true).batch(16);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> m.fit(source, FitOptions.builder().epochs(3).verbose(0).callbacks(new BackupAndRestore(dir)).build()));
+    assertTrue(e.getMessage().contains("BackupAndRestore") && e.getMessage().contains("streaming source"), e.getMessage());
+    assertFalse(Files.exists(dir), "nothing is backed up");
   }
 
   @Test

@@ -5,6 +5,7 @@ import dev.tapekit.cli.config.ModelSpec;
 import dev.tapekit.cli.config.NamedSpec;
 import dev.tapekit.cli.config.RunConfig;
 import dev.tapekit.layers.Layer;
+import dev.tapekit.layers.KerasOptions;
 import dev.tapekit.layers.Layers;
 import dev.tapekit.models.Model;
 import dev.tapekit.models.Sequential;
@@ -101,6 +102,15 @@ public final class ModelFactory {
       }
       config.put("batch_input_shape", batch);
     }
+    if (!s.className().equals("Embedding")) {
+      // Keras 2's input_dim/input_length would build the weights before the key check; configs give input_shape
+      for (String key : List.of("input_dim", "input_length")) {
+        if (config.containsKey(key)) {
+          throw new ConfigException(s.configPath(key), "unknown key (Keras 2's input shape: give input_shape, e.g. "
+              + "input_shape: [" + Problems.show(config.get(key)) + "])");
+        }
+      }
+    }
     checkNestedEntries(s);
     Map<String, Object> entry = new LinkedHashMap<>();
     entry.put("class_name", s.className());
@@ -110,7 +120,7 @@ public final class ModelFactory {
     }
     Layer layer;
     try {
-      layer = Layers.deserialize(entry);
+      layer = Layers.deserialize(entry, false); // options audited below, after the unknown-key check
     } catch (IllegalArgumentException e) {
       throw misspelt(s, Problems.at(s, e));
     } catch (ClassCastException | IllegalStateException | NullPointerException e) {
@@ -121,9 +131,16 @@ public final class ModelFactory {
     valid.remove("batch_input_shape");
     valid.remove("batch_shape");
     for (String key : s.config().keySet()) {
-      if (!valid.contains(key) && !BASE_KEYS.contains(key)) {
+      // Keras's options tapekit ignores by design or takes at their default only are known keys, not typos
+      if (!valid.contains(key) && !BASE_KEYS.contains(key) && !KerasOptions.ignored(s.className(), key)
+          && !KerasOptions.defaultOnly(s.className(), key)) {
         throw Problems.unknownKey(s, key, valid);
       }
+    }
+    try {
+      KerasOptions.check(s.className(), config, layer);
+    } catch (IllegalArgumentException e) {
+      throw Problems.at(s, e);
     }
     checkNestedKeys(s, layer.getConfig());
     return layer;
