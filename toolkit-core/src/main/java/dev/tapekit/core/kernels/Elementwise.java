@@ -45,6 +45,10 @@ public final class Elementwise {
 
   private static final ThreadLocal<float[][]> SCRATCH =
       ThreadLocal.withInitial(() -> new float[][] {new float[CHUNK], new float[CHUNK]});
+  /** A calling thread's repeated bias ({@link #repeated}); per-step garbage made the heap grow in long fits. */
+  private static final ThreadLocal<float[]> REPEATED = ThreadLocal.withInitial(() -> new float[CHUNK]);
+  /** Each thread's per-position sums of one reduction group ({@link #columnSumsByGroup}). */
+  private static final ThreadLocal<float[]> GROUP_ACC = ThreadLocal.withInitial(() -> new float[CHUNK]);
 
   /** True when every array given is a dense float32 array these loops handle. */
   public static boolean applies(INDArray... arrays) {
@@ -70,7 +74,8 @@ public final class Elementwise {
    * flat range: a loop over a short row (32 channels) never reaches the JIT's vectorised main loop.
    */
   private static float[] repeated(float[] bias, int len) {
-    float[] p = new float[len];
+    // the calling thread's scratch when it fits: pool threads only read it while the caller waits
+    float[] p = len <= CHUNK ? REPEATED.get() : new float[len];
     for (int at = 0; at < len; at += bias.length) {
       System.arraycopy(bias, 0, p, at, Math.min(bias.length, len - at));
     }
@@ -113,13 +118,14 @@ public final class Elementwise {
     int groups = (int) ((n + groupElements - 1) / groupElements);
     double[][] partial = new double[groups][];
     KernelPool.parallelFor(groups, 1, (from, to) -> {
-      float[] acc = new float[(int) Math.min(step, n)];
+      int len = (int) Math.min(step, n);
+      float[] acc = len <= CHUNK ? GROUP_ACC.get() : new float[len];
       for (int k = from; k < to; k++) {
-        java.util.Arrays.fill(acc, 0f);
+        java.util.Arrays.fill(acc, 0, len, 0f);
         long start = k * groupElements;
         long end = Math.min(n, start + groupElements);
         group.sum(start, end, acc);
-        partial[k] = foldColumns(acc, acc.length, cols);
+        partial[k] = foldColumns(acc, len, cols);
       }
     });
     return columnSums(partial, cols, shape);
