@@ -12,7 +12,7 @@ import org.nd4j.linalg.factory.Nd4j;
 /** The tiled max-pooling path gives the generic path's bits: maxima, first-maximum argmax, ties, NaN, -0. */
 class TiledMaxPoolTest {
   /** n, h, w, c, kh, kw: tiling windows, with leftover rows/columns, one channel and several. */
-  private static final int[][] GEOMETRIES = {{3, 26, 26, 32, 2, 2}, {2, 10, 11, 1, 3, 3}, {2, 7, 9, 3, 1, 2},
+  private static final int[][] GEOMETRIES = {{8, 26, 26, 32, 2, 2}, {2, 10, 11, 1, 3, 3}, {2, 7, 9, 3, 1, 2},
       {1, 9, 5, 5, 2, 1}, {2, 6, 6, 4, 3, 2}, {1, 4, 4, 2, 1, 1}};
 
   @Test
@@ -31,6 +31,15 @@ class TiledMaxPoolTest {
         String where = java.util.Arrays.toString(s) + " kind " + kind;
         assertArrayEquals(genericBits, fastBits, where);
         assertArrayEquals(generic, fast, where);
+        // split over two threads of the kernel pool (the first geometry has enough rows for two ranges)
+        int[] split = new int[size];
+        long jobs = KernelPool.jobsRun();
+        int[] splitBits = KernelPool.withThreads(2, () -> Buffers.readBits(TiledMaxPool.pool(x, g, split), new int[size]));
+        assertArrayEquals(genericBits, splitBits, where);
+        assertArrayEquals(generic, split, where);
+        if (s == GEOMETRIES[0]) {
+          assertTrue(KernelPool.jobsRun() > jobs, "the first geometry ran on the pool");
+        }
         // and through the public entry point, without an argmax
         assertArrayEquals(genericBits, Buffers.readBits(ConvNhwc.maxPool(x, g), new int[size]), where);
       }
