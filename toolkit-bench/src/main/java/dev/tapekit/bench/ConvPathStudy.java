@@ -21,7 +21,8 @@ import java.util.Random;
  * Samples/s of {@code trainOnBatch} (the body of fit()'s loop) for the convolution workloads, by thread
  * CPU time and by wall time: W3 (conv32-pool-dense10, batch 64) and CNN2, the two-block model of the
  * sample {@code fashion-mnist-cnn.yaml} (conv32-pool-conv64-pool-dense128-dense10, batch 128; its dropout
- * left out so every step does the same work).
+ * left out so every step does the same work). The CPU figure counts the calling thread only: with the
+ * kernel pool on more than one thread it overstates throughput, so compare wall figures there.
  *
  * <pre>
  * java -cp toolkit-bench/target/toolkit-bench.jar dev.tapekit.bench.ConvPathStudy W3,CNN2 [seconds]
