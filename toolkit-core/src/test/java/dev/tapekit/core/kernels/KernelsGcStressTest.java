@@ -47,6 +47,8 @@ class KernelsGcStressTest {
 
   private static final ConvNhwc.Window CONV = new ConvNhwc.Window(48, 24, 24, 16, 3, 3, 1, 1, 1, 1, 1, 1, 24, 24);
   private static final ConvNhwc.Window POOL = new ConvNhwc.Window(48, 24, 24, 16, 2, 2, 2, 2, 1, 1, 0, 0, 12, 12);
+  private static final ConvNhwc.Window OVERLAPPING_POOL =
+      new ConvNhwc.Window(48, 24, 24, 16, 3, 3, 2, 2, 1, 1, 1, 1, 12, 12);
   private static final long BIG = 300_000;
 
   /** Kernel name -> a computation calling it on fresh inputs, returning its result's values. */
@@ -57,7 +59,10 @@ class KernelsGcStressTest {
         fresh(4, 48, 32, 24, 24).permute(0, 2, 3, 1), CONV, new long[] {3, 3, 16, 32})));
     c.put("ConvNhwc.backpropInput", () -> GcStress.values(ConvNhwc.backpropInput(strided(5, 3, 3, 16, 32),
         fresh(6, 48, 32, 24, 24).permute(0, 2, 3, 1), CONV)));
-    c.put("ConvNhwc.maxPool", () -> GcStress.values(ConvNhwc.maxPool(fresh(7, 48, 16, 24, 24).permute(0, 2, 3, 1), POOL)));
+    // the tiling window takes TiledMaxPool, the overlapping padded one the generic path
+    c.put("ConvNhwc.maxPool", () -> concat(
+        GcStress.values(ConvNhwc.maxPool(fresh(7, 48, 16, 24, 24).permute(0, 2, 3, 1), POOL)),
+        GcStress.values(ConvNhwc.maxPool(fresh(51, 48, 16, 24, 24).permute(0, 2, 3, 1), OVERLAPPING_POOL))));
     c.put("ConvNhwc.maxPoolGrad", () -> GcStress.values(ConvNhwc.maxPoolGrad(fresh(8, 48, 16, 24, 24).permute(0, 2, 3, 1),
         fresh(9, 48, 16, 12, 12).permute(0, 2, 3, 1), POOL)));
     c.put("ConvNhwc.scatter", () -> {
