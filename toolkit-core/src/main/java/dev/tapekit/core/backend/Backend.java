@@ -113,11 +113,21 @@ public final class Backend {
   /**
    * The threads tapekit computes with: {@code tapekit.threads} when it is a positive number, else the
    * processors available to the JVM ({@code Runtime.availableProcessors()}, which on JDK 17 already
-   * honours cgroup CPU quotas and cpusets, so a container limited to 2 CPUs gets 2).
+   * honours cgroup CPU quotas and cpusets), except that 2 processors get 1 thread.
    */
   public static int threads() {
     int n = requestedThreads();
-    return n > 0 ? n : Math.max(1, Runtime.getRuntime().availableProcessors());
+    return n > 0 ? n : defaultThreads(Runtime.getRuntime().availableProcessors());
+  }
+
+  /**
+   * The default thread count for {@code cores} available processors. NOTE: on 2 cores a second thread
+   * lost more than it gained in the quiet bench run (docs/benchmarks.md, fifth session: W1 0.86x, W3
+   * 0.94x, W4 1.15x, the main job's MLP slower), because the second core also carries the JIT, the GC and
+   * the OS; from 3 cores on, every core computes.
+   */
+  static int defaultThreads(int cores) {
+    return cores <= 2 ? 1 : cores;
   }
 
   /** {@code tapekit.threads} when it is a positive number, else 0 (a bad value warns). */
