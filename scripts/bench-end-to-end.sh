@@ -25,10 +25,11 @@ run() {
   echo "$t0 $t1" | awk '{printf "%.1f", $2 - $1}'
 }
 
-# The progress bar's per-epoch lines ("1688/1688 - 25s 15ms/step - ..."): the epochs' own seconds
+# The progress bar's per-epoch lines: the epochs' own seconds
 epoch_seconds() {
-  tr '\r' '\n' <"$1" | grep -E '^[0-9]+/[0-9]+ - [0-9.]+m?s ' | awk '$1 ~ /^([0-9]+)\/\1$/ {print $3}' \
-    | paste -sd ' ' -
+  # "1875/1875 ━━━━ 2s 1ms/step - ...": the epoch's time is the first field after N/N that is a duration
+  tr '\r' '\n' <"$1" | grep -E '^[0-9]+/[0-9]+ ' | awk '{split($1, p, "/"); if (p[1] != p[2]) next;
+      for (i = 2; i <= NF; i++) if ($i ~ /^[0-9.]+(m|u)?s$/) {print $i; next}}' | paste -sd ' ' -
 }
 
 mlp=$(run main-job-mlp samples/configs/fashion-mnist-mlp.yaml "$@")
