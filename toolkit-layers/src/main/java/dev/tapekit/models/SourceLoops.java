@@ -142,9 +142,14 @@ final class SourceLoops {
   private void requireSingleIo(String what) {
     if (model.inputs().size() > 1 || model.outputCount() > 1) {
       throw new IllegalArgumentException(what + ": a BatchSource gives one x and one y per batch, but model \""
-          + model.name() + "\" has " + model.inputs().size() + " inputs and " + model.outputCount() + " outputs; "
+          + model.name() + "\" has " + count(model.inputs().size(), "input") + " and "
+          + count(model.outputCount(), "output") + "; "
           + "pass Lists or Maps of tensors instead");
     }
+  }
+
+  private static String count(int n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
   }
 
   private static Pipeline slices(ModelData d) {

@@ -281,6 +281,14 @@ class MultiIoFitTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
         m.fit(dev.tapekit.data.Pipeline.fromTensorSlices(d[0], d[2]).batch(4), opts(1)));
     assertOneLine(e, "2 inputs and 2 outputs");
+    KerasTensor a = new Input(new long[] {3}, DType.FLOAT32, "a").output();
+    KerasTensor b = new Input(new long[] {2}, DType.FLOAT32, "b").output();
+    Model oneOut = new Model(List.of(a, b), List.of(Dense.builder().units(1).build().apply(
+        new Concatenate().apply(a, b))), "two_in_one_out");
+    oneOut.compile("sgd", "mse");
+    IllegalArgumentException one = assertThrows(IllegalArgumentException.class, () ->
+        oneOut.fit(dev.tapekit.data.Pipeline.fromTensorSlices(d[0], d[3]).batch(4), opts(1)));
+    assertOneLine(one, "2 inputs and 1 output;");
   }
 
   @Test
