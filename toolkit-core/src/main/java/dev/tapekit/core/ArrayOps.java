@@ -1,6 +1,8 @@
 package dev.tapekit.core;
 
 import dev.tapekit.core.kernels.Buffers;
+import dev.tapekit.core.kernels.FastKernels;
+import dev.tapekit.core.kernels.RowGather;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -454,6 +456,27 @@ abstract class ArrayOps extends ReductionOps {
 
   public static Tensor gather(TensorLike params, TensorLike indices) {
     return gather(params, indices, 0);
+  }
+
+  /**
+   * Rows {@code indices} of {@code params}: {@code gather(params, indices, 0)} with the indices as a Java
+   * array, for picking a batch of a data set without making an index tensor.
+   */
+  public static Tensor gather(TensorLike params, int[] indices) {
+    Tensor p = t(params);
+    if (p.rank() == 0) {
+      throw new IllegalArgumentException("GatherV2: params must have rank >= 1, got a scalar");
+    }
+    long rows = p.shape()[0];
+    for (int i : indices) {
+      if (i < 0 || i >= rows) {
+        throw new IllegalArgumentException("GatherV2: indices must be in [0, " + rows + "), got " + i);
+      }
+    }
+    INDArray a = p.array();
+    Tensor out = FastKernels.enabled() && indices.length > 0 && RowGather.applies(a) ? wrap(RowGather.rows(a, indices))
+        : wrap(exec("gather", new INDArray[] {a, Nd4j.createFromArray(indices)}, new int[] {0}, null, null));
+    return record1("GatherV2", out, g -> new Tensor[] {gatherGrad(g, Tensor.of(indices), p.shape(), 0)}, p);
   }
 
   private static Tensor gatherGrad(Tensor g, Tensor indices, long[] paramsShape, int axis) {

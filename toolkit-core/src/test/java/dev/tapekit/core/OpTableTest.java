@@ -279,7 +279,9 @@ class OpTableTest {
       op("slice", a -> Ops.slice(x(a), new long[] {0, 1}, new long[] {2, -1}), in(-1, 1, 2, 3)),
       op("pad", a -> Ops.pad(x(a), new long[][] {{1, 0}, {0, 2}}, 0.5), in(-1, 1, 2, 3)),
       op("tile", a -> Ops.tile(x(a), 2, 3), in(-1, 1, 2, 2)),
-      op("gather", a -> Ops.add(Ops.gather(x(a), y(a), 0), Ops.gather(x(a), y(a), 1)),
+      // both axes with index tensors, and rows by Java indices (a data set's batch)
+      op("gather", a -> Ops.add(Ops.add(Ops.gather(x(a), y(a), 0), Ops.gather(x(a), y(a), 1)),
+          Ops.gather(x(a), new int[] {1, 2, 1})),
           in(-1, 1, 3, 3), ints(new long[] {2, 0, 2}, 3)),
       op("unsortedSegmentSum", a -> Ops.unsortedSegmentSum(x(a), y(a), 3), in(-1, 1, 4, 2),
           ints(new long[] {2, 0, 2, 1}, 4)),

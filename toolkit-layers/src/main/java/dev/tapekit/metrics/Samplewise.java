@@ -14,6 +14,15 @@ final class Samplewise {
 
   /** {total, count} of one batch; {@code sum} reduces inner axes by sum (Sum) instead of mean (Mean). */
   static double[] reduce(String who, INDArray values, INDArray sampleWeight, boolean sum) {
+    if (sampleWeight == null && values.rank() == 1) {
+      // one value per sample already (accuracy, a loss): summed here, without ND4J's cast copy and
+      // reduction buffers, which every metric update of every step allocated
+      double total = 0;
+      for (long i = 0; i < values.length(); i++) {
+        total += values.getDouble(i);
+      }
+      return new double[] {total, values.length()};
+    }
     INDArray v = values.castTo(DataType.DOUBLE);
     if (sampleWeight == null) {
       v = reduceInner(v, 1, sum);

@@ -44,7 +44,7 @@ public final class Shuffling {
     if (order == null) {
       return Trainer.rows(t, s, e);
     }
-    return Ops.gather(t, Tensor.of(Arrays.copyOfRange(order, (int) s, (int) e)), 0);
+    return Ops.gather(t, Arrays.copyOfRange(order, (int) s, (int) e));
   }
 
   /**

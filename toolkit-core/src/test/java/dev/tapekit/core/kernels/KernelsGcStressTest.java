@@ -100,6 +100,13 @@ class KernelsGcStressTest {
       return concat(GcStress.values(s.denseLogitsGradient(fresh(36, 4000), labels, new long[] {4000, 10})),
           GcStress.values(s.denseLabelsGradient(fresh(37, 4000), new long[] {4000, 10})));
     });
+    c.put("RowGather.rows", () -> {
+      int[] idx = new int[512];
+      for (int k = 0; k < idx.length; k++) {
+        idx[k] = (k * 7919) % 2000;
+      }
+      return GcStress.values(RowGather.rows(fresh(52, 2000, 784), idx));
+    });
     c.put("Buffers.rowMajor", () -> GcStress.values(Buffers.rowMajor(fresh(38, 300, 200).transpose())));
     c.put("Buffers.copy", () -> {
       INDArray to = Nd4j.createUninitialized(DataType.FLOAT, BIG);
@@ -138,13 +145,13 @@ class KernelsGcStressTest {
 
   /** Methods that only inspect arrays (no memory read) or manage the pool; not kernels. */
   private static final Set<String> NOT_KERNELS = Set.of("ConvNhwc.applies", "Elementwise.applies",
-      "Elementwise.appliesToPair", "Buffers.dense", "Buffers.denseFloats", "ArrayPool.take", "ArrayPool.give");
+      "Elementwise.appliesToPair", "Buffers.dense", "Buffers.denseFloats", "ArrayPool.take", "ArrayPool.give", "RowGather.applies");
 
   @Test
   void everyKernelHasAStressCase() {
     Set<String> kernels = new TreeSet<>();
     for (Class<?> k : new Class<?>[] {ConvNhwc.class, Elementwise.class, Gemm.class, SoftmaxCrossEntropy.class,
-        Buffers.class, ArrayPool.class}) {
+        Buffers.class, ArrayPool.class, RowGather.class}) {
       for (Method m : k.getDeclaredMethods()) {
         if (Modifier.isPublic(m.getModifiers())) {
           String name = k.getSimpleName() + "." + m.getName();
