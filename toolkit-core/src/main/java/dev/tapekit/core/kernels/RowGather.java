@@ -13,10 +13,11 @@ public final class RowGather {
 
   private static final ThreadLocal<int[][]> ROW = ThreadLocal.withInitial(() -> new int[][] {new int[0]});
 
-  /** True when {@link #rows} handles the array: dense, of rank >= 1, 32-bit elements. */
+  /** True when {@link #rows} handles the array: dense, of rank >= 1, 32- or 64-bit elements. */
   public static boolean applies(INDArray a) {
-    return a.rank() >= 1 && a.dataType().width() == 4 && a.length() > 0 && a.length() <= Elementwise.LIMIT
-        && Buffers.dense(a);
+    int width = a.dataType().width();
+    return a.rank() >= 1 && (width == 4 || width == 8) && a.length() > 0
+        && a.length() * (width / 4) <= Elementwise.LIMIT && Buffers.dense(a);
   }
 
   /** Rows {@code idx} of {@code src} (each index already checked to be in range), in that order. */
@@ -24,13 +25,14 @@ public final class RowGather {
     long[] shape = src.shape().clone();
     shape[0] = idx.length;
     INDArray out = ArrayPool.take(src.dataType(), shape);
-    int row = (int) (src.length() / src.size(0));
+    // a row in raw 32-bit words (64-bit elements are two words each)
+    int row = (int) (src.length() / src.size(0)) * (src.dataType().width() / 4);
     int[][] scratch = ROW.get();
     if (scratch[0].length < row) {
       scratch[0] = new int[row];
     }
     int[] buf = scratch[0];
-    // raw 32-bit copies: the bits of floats and ints move unchanged
+    // raw 32-bit copies: the bits of floats, ints and longs move unchanged
     try (NativeView in = NativeView.of(src); NativeView o = NativeView.of(out)) {
       for (int k = 0; k < idx.length; k++) {
         in.readInts((long) idx[k] * row, buf, row);

@@ -24,8 +24,10 @@ class RowGatherTest {
     assertArrayEquals(viaTensor.toFloatArray(), viaArray.toFloatArray());
     Tensor labels = Tensor.of(new int[] {10, 11, 12, 13, 14});
     assertArrayEquals(new long[] {14, 10, 14, 12, 11}, Ops.gather(labels, IDX).toLongArray());
-    Tensor longs = Ops.cast(labels, DType.INT64); // 64-bit elements take ND4J's gather
+    Tensor longs = Ops.cast(labels, DType.INT64);
     assertArrayEquals(new long[] {14, 10, 14, 12, 11}, Ops.gather(longs, IDX).toLongArray());
+    Tensor doubles = Ops.randomUniform(new long[] {5, 3}, -1, 1, DType.FLOAT64, 8);
+    assertArrayEquals(Ops.gather(doubles, Tensor.of(IDX), 0).toDoubleArray(), Ops.gather(doubles, IDX).toDoubleArray());
   }
 
   @Test
