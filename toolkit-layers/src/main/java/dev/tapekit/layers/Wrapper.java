@@ -18,13 +18,18 @@ public abstract class Wrapper extends Layer {
   /** The wrapped layers. */
   protected abstract List<Layer> innerLayers();
 
-  @Override
-  public List<Variable> weights() {
-    List<Variable> out = new ArrayList<>();
+  /** What every wrapped layer gives, in order. */
+  private <T> List<T> fromInner(java.util.function.Function<Layer, List<T>> of) {
+    List<T> out = new ArrayList<>();
     for (Layer l : innerLayers()) {
-      out.addAll(l.weights());
+      out.addAll(of.apply(l));
     }
     return out;
+  }
+
+  @Override
+  public List<Variable> weights() {
+    return fromInner(Layer::weights);
   }
 
   @Override
@@ -52,20 +57,12 @@ public abstract class Wrapper extends Layer {
 
   @Override
   public List<Tensor> losses() {
-    List<Tensor> out = new ArrayList<>();
-    for (Layer l : innerLayers()) {
-      out.addAll(l.losses());
-    }
-    return out;
+    return fromInner(Layer::losses);
   }
 
   @Override
   public List<SeedGenerator> seedGenerators() {
-    List<SeedGenerator> out = new ArrayList<>();
-    for (Layer l : innerLayers()) {
-      out.addAll(l.seedGenerators());
-    }
-    return out;
+    return fromInner(Layer::seedGenerators);
   }
 
   @Override
