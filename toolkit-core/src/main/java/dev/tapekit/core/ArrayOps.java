@@ -462,7 +462,9 @@ abstract class ArrayOps extends ReductionOps {
    * Rows {@code indices} of {@code params}: {@code gather(params, indices, 0)} with the indices as a Java
    * array, for picking a batch of a data set without making an index tensor.
    */
-  public static Tensor gather(TensorLike params, int[] indices) {
+  public static Tensor gather(TensorLike params, int[] rowIndices) {
+    // a copy: the gradient rule reads the indices later, and the caller may reuse its array meanwhile
+    int[] indices = rowIndices.clone();
     Tensor p = t(params);
     if (p.rank() == 0) {
       throw new IllegalArgumentException("GatherV2: params must have rank >= 1, got a scalar");

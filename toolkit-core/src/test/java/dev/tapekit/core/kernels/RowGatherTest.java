@@ -51,6 +51,15 @@ class RowGatherTest {
       expected = tape.gradient(Ops.reduceSum(Ops.square(Ops.gather(v, Tensor.of(IDX), 0))), v);
     }
     assertArrayEquals(expected.toFloatArray(), g.toFloatArray());
+    // the caller's array may change after the call: the recorded rule keeps the indices it was given
+    int[] reused = IDX.clone();
+    Tensor g2;
+    try (GradientTape tape = new GradientTape()) {
+      Tensor loss = Ops.reduceSum(Ops.square(Ops.gather(v, reused)));
+      java.util.Arrays.fill(reused, 0);
+      g2 = tape.gradient(loss, v);
+    }
+    assertArrayEquals(expected.toFloatArray(), g2.toFloatArray());
   }
 
   @Test
