@@ -1,6 +1,7 @@
 package dev.tapekit.core;
 
 import dev.tapekit.core.kernels.ConvNhwc;
+import dev.tapekit.core.kernels.ConvReluPool;
 import dev.tapekit.core.kernels.FastKernels;
 import java.util.Arrays;
 import java.util.Locale;
@@ -476,6 +477,64 @@ abstract class ConvOps extends NnOps {
     Tensor result = wrap(arr.dataType() == x.array().dataType() ? arr : arr.castTo(x.array().dataType()));
     return record1(op, result, u -> new Tensor[] {zerosLike(x),
         maxPool2dGrad(x, u, p.ksize, p.strides, p.padding)}, x, g);
+  }
+
+  // ---------------------------------------------------------------- fused conv block
+
+  /**
+   * {@code maxPool2d(biasAddRelu(conv2d(input, filters), bias))} as one op: a Keras {@code Conv2D} with
+   * relu followed by a {@code MaxPooling2D}, the block of most image classifiers. The value is always the
+   * composition's, bit for bit; when tapekit's float32 kernels take the call (the pool tiles its input:
+   * stride = pool size, VALID, Keras's default) the four passes run as one over L2-sized blocks and the
+   * conv-sized activation is never stored (docs/core.md, "Fast paths"); otherwise this is the composition.
+   *
+   * @param bias [outC], the filters' last dimension
+   * @param poolSize {ph, pw} or {1, ph, pw, 1}
+   * @param poolStrides {sh, sw} or {1, sh, sw, 1}
+   */
+  public static Tensor conv2dBiasReluMaxPool(TensorLike input, TensorLike filters, TensorLike bias, int[] strides,
+      String padding, int[] dilations, int[] poolSize, int[] poolStrides, String poolPadding) {
+    String op = "Conv2DBiasReluMaxPool";
+    Tensor x = t(input), w = t(filters), b = t(bias);
+    ConvCall c = new ConvCall(op, x.shape(), w.shape(), strides, padding, dilations);
+    sameDType(op, x, w);
+    sameDType(op, x, b);
+    requireFloating(op, x);
+    if (b.rank() != 1 || b.shape()[0] != c.wShape[3]) {
+      throw new IllegalArgumentException(op + ": bias of shape " + Shapes.str(b.shape())
+          + " must be a vector of the filters' out_channels " + c.wShape[3] + " (filter shape " + Shapes.str(c.wShape) + ")");
+    }
+    PoolCall p = new PoolCall(op, c.outShape(), poolSize, poolStrides, poolPadding);
+    if (FastKernels.enabled() && ConvNhwc.applies(x.array(), w.array(), b.array())) {
+      ConvNhwc.Window convWin = c.geo.window(c.inShape);
+      ConvNhwc.Window poolWin = p.geo.window(p.inShape);
+      if (ConvReluPool.fits(convWin, (int) c.wShape[3], poolWin)) {
+        int[] argMax = new int[Math.toIntExact(Shapes.size(p.outShape()))];
+        Tensor out = wrap(ConvReluPool.forward(x.array(), w.array(), b.array(), convWin, poolWin, argMax));
+        return record1(op, out, g -> fusedConvGrads(x, w, b, g, c, p, argMax), x, w, b);
+      }
+    }
+    return maxPool2d(biasAddRelu(conv2d(x, w, c.strides, c.padding, c.dilations), b), p.ksize, p.strides, p.padding);
+  }
+
+  /**
+   * The gradients of {@link #conv2dBiasReluMaxPool}: first order from the kept argmax in one blocked pass;
+   * under an outer tape the unfused ops' rules on the recomputed activation (so it differentiates again).
+   */
+  private static Tensor[] fusedConvGrads(Tensor x, Tensor w, Tensor b, Tensor g, ConvCall c, PoolCall p,
+      int[] argMax) {
+    if (!Tapes.recording() && FastKernels.enabled() && ConvNhwc.applies(g.array())) {
+      INDArray[] r = ConvReluPool.backward(x.array(), w.array(), argMax, g.array(), c.geo.window(c.inShape),
+          p.geo.window(p.inShape), GradFn.needs(0));
+      return new Tensor[] {r[0] == null ? null : wrap(r[0]), GradFn.needs(1) ? wrap(r[1]) : null,
+          GradFn.needs(2) ? wrap(r[2]) : null};
+    }
+    Tensor y = biasAddRelu(conv2d(x, w, c.strides, c.padding, c.dilations), b);
+    Tensor dz = reluGrad(maxPool2dGrad(y, g, p.ksize, p.strides, p.padding), y);
+    return new Tensor[] {
+        GradFn.needs(0) ? conv2dBackpropInput(x.shape(), w, dz, c.strides, c.padding, c.dilations) : null,
+        GradFn.needs(1) ? conv2dBackpropFilter(x, w.shape(), dz, c.strides, c.padding, c.dilations) : null,
+        GradFn.needs(2) ? sumTo(dz, b.shape()) : null};
   }
 
   /**

@@ -18,14 +18,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class ConvNhwc {
   private ConvNhwc() {}
 
-  /** Elements of one im2col block; bounds the scratch memory whatever the batch. */
-  private static final long BLOCK_ELEMENTS = 1 << 20;
-  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+  /**
+   * Floats of one block's im2col rows and GEMM outputs together (256 KB): both stay in L2 between the
+   * GEMM and whatever reads its output, and the scratch is bounded whatever the batch.
+   */
+  private static final long BLOCK_ELEMENTS = 1 << 16;
+  static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
   /** Per-thread heap copies, reused across steps (fresh arrays of megabytes cost page faults and zeroing). */
   private static final ThreadLocal<float[][]> HEAP = ThreadLocal.withInitial(() -> new float[4][0]);
 
   /** Slot {@code slot} of this thread's heap arrays, at least {@code n} long (contents undefined). */
-  private static float[] heap(int slot, int n) {
+  static float[] heap(int slot, int n) {
     float[][] h = HEAP.get();
     if (h[slot].length < n) {
       h[slot] = new float[n];
@@ -34,7 +37,7 @@ public final class ConvNhwc {
   }
 
   /** The elements of a float32 array, row-major, in heap slot {@code slot}. */
-  private static float[] copy(INDArray a, int slot) {
+  static float[] copy(INDArray a, int slot) {
     return Buffers.read(Buffers.rowMajor(a), heap(slot, (int) a.length()));
   }
 
@@ -70,7 +73,7 @@ public final class ConvNhwc {
     try (NativeView w = NativeView.of(Buffers.rowMajor(filters)); NativeView ov = NativeView.of(out)) {
       FloatPointer wp = w.floats();
       FloatPointer op = ov.floats();
-      forEachBlock(g, (firstRow, rows) -> {
+      forEachBlock(g, o, (firstRow, rows) -> {
         FloatPointer cols = s.im2col(xs, g, firstRow, rows);
         openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasNoTrans,
             openblas_nolapack.CblasNoTrans, rows, o, patch, 1f, cols, patch, wp, o, 0f,
@@ -91,7 +94,7 @@ public final class ConvNhwc {
     try (NativeView dwv = NativeView.of(dw); NativeView gv = NativeView.of(Buffers.rowMajor(grad))) {
       FloatPointer dwp = dwv.floats();
       FloatPointer gp = gv.floats();
-      forEachBlock(g, (firstRow, rows) -> {
+      forEachBlock(g, o, (firstRow, rows) -> {
         FloatPointer cols = s.im2col(xs, g, firstRow, rows);
         openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasTrans,
             openblas_nolapack.CblasNoTrans, patch, o, rows, 1f, cols, patch, gp.position((long) firstRow * o), o,
@@ -113,7 +116,7 @@ public final class ConvNhwc {
     try (NativeView w = NativeView.of(Buffers.rowMajor(filters)); NativeView gv = NativeView.of(Buffers.rowMajor(grad))) {
       FloatPointer wp = w.floats();
       FloatPointer gp = gv.floats();
-      forEachBlock(g, (firstRow, rows) -> {
+      forEachBlock(g, o, (firstRow, rows) -> {
         FloatPointer cols = s.cols((long) rows * patch);
         openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasNoTrans,
             openblas_nolapack.CblasTrans, rows, patch, o, 1f, gp.position((long) firstRow * o), o, wp, o, 0f,
@@ -372,22 +375,53 @@ public final class ConvNhwc {
     return t;
   }
 
-  private interface Block {
+  interface Block {
     void run(int firstRow, int rows);
   }
 
-  /** Calls {@code body} on consecutive ranges of output rows whose im2col block fits the scratch. */
-  private static void forEachBlock(Window g, Block body) {
-    int total = g.n() * g.rowsPerImage();
-    int rows = (int) Math.max(1, Math.min(total, BLOCK_ELEMENTS / Math.max(1, g.patch())));
-    for (int first = 0; first < total; first += rows) {
-      body.run(first, Math.min(rows, total - first));
+  /**
+   * Output rows per block for a convolution with {@code o} output channels: whole images while they fit
+   * {@link #BLOCK_ELEMENTS}, else a number of one image's output rows that is even (and a multiple of 6
+   * from 6 up), so that blocks hold whole 2x2 and 3x3 pooling windows.
+   * NOTE: OpenBLAS's result bits for a row depend on the M of the call it is in (measured: most elements
+   * of a product differ in their last bit between one call and blocks of rows), so every conv kernel and
+   * the fused {@link ConvReluPool} walk this one grid: the fused op's values equal the unfused ones.
+   */
+  static int blockRows(Window g, int o) {
+    int perImage = g.rowsPerImage();
+    long perRow = g.patch() + (long) o;
+    if (perImage * perRow <= BLOCK_ELEMENTS) {
+      return (int) Math.min(g.n(), BLOCK_ELEMENTS / (perImage * perRow)) * perImage;
+    }
+    int r = (int) Math.max(1, BLOCK_ELEMENTS / (g.outW() * perRow));
+    r -= r >= 6 ? r % 6 : r % 2;
+    return Math.max(1, r) * g.outW();
+  }
+
+  /**
+   * Calls {@code body} on consecutive ranges of output rows, the {@link #blockRows} grid: blocks of whole
+   * images, or blocks within one image (an image's last block may be shorter) that never cross an image.
+   */
+  static void forEachBlock(Window g, int o, Block body) {
+    int perImage = g.rowsPerImage();
+    int total = g.n() * perImage;
+    int rows = blockRows(g, o);
+    if (rows >= perImage) {
+      for (int first = 0; first < total; first += rows) {
+        body.run(first, Math.min(rows, total - first));
+      }
+      return;
+    }
+    for (int image = 0; image < total; image += perImage) {
+      for (int at = 0; at < perImage; at += rows) {
+        body.run(image + at, Math.min(rows, perImage - at));
+      }
     }
   }
 
 
   /** Per-thread im2col block: built on the heap (vectorisable loops), then copied off-heap for BLAS. */
-  private static final class Scratch {
+  static final class Scratch {
     private float[] heap = new float[0];
     private FloatPointer off = new FloatPointer(0L);
     private long offCapacity;

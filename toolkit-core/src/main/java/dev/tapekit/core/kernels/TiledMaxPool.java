@@ -18,15 +18,10 @@ final class TiledMaxPool {
   private TiledMaxPool() {}
 
   static INDArray pool(INDArray x, ConvNhwc.Window g, int[] argMax) {
-    int c = g.c(), kw = g.kw(), outW = g.outW();
+    int c = g.c(), outW = g.outW();
     int rowOut = outW * c;
     int[] out = new int[g.n() * g.outH() * rowOut];
-    int[] pattern = new int[rowOut]; // q * kw * c + ch: where pixel q's window starts, per channel
-    for (int q = 0, t = 0; q < outW; q++) {
-      for (int ch = 0; ch < c; ch++, t++) {
-        pattern[t] = q * kw * c + ch;
-      }
-    }
+    int[] pattern = pattern(g);
     INDArray xr = Buffers.rowMajor(x);
     int rows = g.n() * g.outH();
     int rowIn = g.kh() * g.w() * c;
@@ -40,6 +35,18 @@ final class TiledMaxPool {
       });
     }
     return Buffers.writeBits(out, new long[] {g.n(), g.outH(), outW, c});
+  }
+
+  /** Where each element of an output row's windows starts in its kh input rows: {@code q * kw * c + ch}. */
+  static int[] pattern(ConvNhwc.Window g) {
+    int c = g.c(), kw = g.kw();
+    int[] pattern = new int[g.outW() * c];
+    for (int q = 0, t = 0; q < g.outW(); q++) {
+      for (int ch = 0; ch < c; ch++, t++) {
+        pattern[t] = q * kw * c + ch;
+      }
+    }
+    return pattern;
   }
 
   /** Output rows from .. to - 1 (over images and rows) into {@code out} and {@code argMax}. */
@@ -58,7 +65,7 @@ final class TiledMaxPool {
       int outStart = row * rowOut;
       xv.readInts(inStart, in, rowIn);
       ConvNhwc.toKeys(in, 0, rowIn);
-      poolRow(in, g, cells, max, winOff);
+      poolRow(in, 0, g, cells, max, winOff);
       for (int t = 0; t < rowOut; t++) {
         int k = max[t];
         out[outStart + t] = k ^ ((k >> 31) & 0x7fffffff); // back to float bits
@@ -72,17 +79,17 @@ final class TiledMaxPool {
   }
 
   /**
-   * The window maxima of one output row's keys {@code in} (kh input rows) into {@code max}, and (when
+   * The window maxima of one output row's keys {@code in} (kh input rows from {@code base}) into {@code max}, and (when
    * {@code winOff} is not null) each maximum's offset from its window's first element. The cells are
    * gathered first, so that the maximum and the winner are separate loops over one output array each
    * (vectorised); the winner loop runs from the last cell to the first, so the first maximum wins.
    */
-  private static void poolRow(int[] in, ConvNhwc.Window g, int[][] cells, int[] max, int[] winOff) {
+  static void poolRow(int[] in, int base, ConvNhwc.Window g, int[][] cells, int[] max, int[] winOff) {
     int c = g.c(), kw = g.kw(), w = g.w();
     int rowOut = g.outW() * c;
     int count = g.kh() * kw;
     for (int k = 0; k < count; k++) {
-      gather(in, (k / kw * w + k % kw) * c, g, cells[k]);
+      gather(in, base + (k / kw * w + k % kw) * c, g, cells[k]);
     }
     System.arraycopy(cells[0], 0, max, 0, rowOut);
     for (int k = 1; k < count; k++) {

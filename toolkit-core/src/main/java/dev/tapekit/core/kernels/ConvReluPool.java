@@ -1,0 +1,207 @@
+package dev.tapekit.core.kernels;
+
+import java.util.Arrays;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.openblas.global.openblas_nolapack;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * float32 NHWC conv2d, bias, relu and a tiling max pool as one pass over blocks of output rows, with
+ * the values of the four kernels run one after the other bit for bit.
+ *
+ * <p>NOTE: unfused, a small CNN's step moves each conv activation (5.5 MB at batch 64 in the MNIST
+ * tutorial's CNN) through memory about eight times: GEMM output, bias + relu in and out, pooling in,
+ * then the scatter, the relu mask and the bias sums backwards; those passes were ~60% of the step. Here
+ * each block of output rows ({@link ConvNhwc#blockRows}, about 256 KB) goes GEMM -> bias + relu -> keys
+ * -> pooling while it is in L2, and only the pooled output (a quarter of the size) and one int per
+ * pooled element leave it. Backwards, each block's pre-activation gradient is rebuilt in L2 from the
+ * pooled gradient and those ints, and feeds the filter (and input) gradient GEMMs of the same block.
+ */
+public final class ConvReluPool {
+  private ConvReluPool() {}
+
+  /** Per-thread off-heap GEMM output block and heap/key blocks, reused across steps. */
+  private static final ThreadLocal<Blocks> BLOCKS = ThreadLocal.withInitial(Blocks::new);
+
+  /**
+   * True when the fused kernels take a convolution {@code conv} with {@code o} outputs followed by a
+   * pooling {@code pool} over its output: the pool tiles (stride = window, no padding) and every block of
+   * the convolution's grid holds whole pooling windows.
+   */
+  public static boolean fits(ConvNhwc.Window conv, int o, ConvNhwc.Window pool) {
+    if (!ConvNhwc.tiles(pool) || pool.h() != conv.outH() || pool.w() != conv.outW() || pool.c() != o
+        || pool.n() != conv.n()) {
+      return false;
+    }
+    int rows = ConvNhwc.blockRows(conv, o);
+    return rows >= conv.rowsPerImage() || (rows / conv.outW()) % pool.kh() == 0;
+  }
+
+  /**
+   * {@code maxPool(relu(conv2d(x, filters) + bias))}: x [n, h, w, c], filters [kh, kw, c, o], bias [o],
+   * giving the pooled [n, pool.outH, pool.outW, o]. {@code argMax} (one int per pooled element) receives
+   * the convolution output element holding each window's first maximum, or -1 where the pooled value's
+   * bits are not above 0 (relu's gradient mask is 0 there).
+   */
+  public static INDArray forward(INDArray x, INDArray filters, INDArray bias, ConvNhwc.Window conv,
+      ConvNhwc.Window pool, int[] argMax) {
+    int o = (int) filters.size(3);
+    int patch = conv.patch();
+    float[] xs = ConvNhwc.copy(x, 0);
+    float[] b = Buffers.floats(bias);
+    int[] out = new int[pool.n() * pool.outH() * pool.outW() * o];
+    int[] pattern = TiledMaxPool.pattern(pool);
+    ConvNhwc.Scratch s = ConvNhwc.SCRATCH.get();
+    Blocks blocks = BLOCKS.get();
+    try (NativeView w = NativeView.of(Buffers.rowMajor(filters))) {
+      FloatPointer wp = w.floats();
+      ConvNhwc.forEachBlock(conv, o, (firstRow, rows) -> {
+        int len = rows * o;
+        FloatPointer cols = s.im2col(xs, conv, firstRow, rows);
+        FloatPointer zp = blocks.off(len);
+        openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasNoTrans,
+            openblas_nolapack.CblasNoTrans, rows, o, patch, 1f, cols, patch, wp, o, 0f, zp, o);
+        float[] z = blocks.floats(len);
+        zp.get(z, 0, len);
+        int[] keys = blocks.keys(len);
+        KernelPool.parallelFor(rows, Math.max(1, Elementwise.GRAIN / o), (from, to) -> {
+          for (int i = from * o, end = to * o; i < end; i++) {
+            // Elementwise.addBiasRelu's expression, so the bits are those of the unfused op
+            int bits = Float.floatToRawIntBits(Math.max(z[i] + b[i % o], 0f));
+            keys[i] = bits ^ ((bits >> 31) & 0x7fffffff);
+          }
+        });
+        poolBlock(keys, conv, pool, firstRow, rows, o, pattern, out, argMax);
+      });
+    }
+    return Buffers.writeBits(out, new long[] {pool.n(), pool.outH(), pool.outW(), o});
+  }
+
+  /** Pools the block's keys (conv output rows firstRow ..) into its whole pooled rows. */
+  private static void poolBlock(int[] keys, ConvNhwc.Window conv, ConvNhwc.Window pool, int firstRow, int rows,
+      int o, int[] pattern, int[] out, int[] argMax) {
+    int perImage = conv.rowsPerImage();
+    int rowOut = pool.outW() * o;
+    int rowIn = pool.kh() * conv.outW() * o;
+    int from = pooledRow(conv, pool, firstRow);
+    int to = pooledRow(conv, pool, firstRow + rows);
+    KernelPool.parallelFor(to - from, Math.max(1, Elementwise.GRAIN / rowIn), (a, bEnd) -> {
+      int[] max = new int[rowOut];
+      int[] winOff = new int[rowOut];
+      int[][] cells = new int[pool.kh() * pool.kw()][rowOut];
+      for (int pr = from + a; pr < from + bEnd; pr++) {
+        int n = pr / pool.outH(), r = pr % pool.outH();
+        int inStart = (n * perImage + r * pool.kh() * conv.outW()) * o; // in the conv output
+        TiledMaxPool.poolRow(keys, inStart - firstRow * o, pool, cells, max, winOff);
+        int outStart = pr * rowOut;
+        for (int t = 0; t < rowOut; t++) {
+          int k = max[t];
+          int bits = k ^ ((k >> 31) & 0x7fffffff);
+          out[outStart + t] = bits;
+          argMax[outStart + t] = bits > 0 ? inStart + pattern[t] + winOff[t] : -1;
+        }
+      }
+    });
+  }
+
+  /** The first pooled row (over images and rows) whose windows start at or after conv output row {@code row}. */
+  private static int pooledRow(ConvNhwc.Window conv, ConvNhwc.Window pool, int row) {
+    int perImage = conv.rowsPerImage();
+    int n = row / perImage;
+    int y = (row % perImage) / conv.outW();
+    return n * pool.outH() + Math.min(pool.outH(), (y + pool.kh() - 1) / pool.kh());
+  }
+
+  /**
+   * The first-order gradients of {@link #forward} for the pooled upstream {@code grad}: {dx (null unless
+   * {@code needInput}), dFilters, dBias}, from the {@code argMax} the forward pass filled.
+   */
+  public static INDArray[] backward(INDArray x, INDArray filters, int[] argMax, INDArray grad,
+      ConvNhwc.Window conv, ConvNhwc.Window pool, boolean needInput) {
+    long[] filterShape = filters.shape();
+    int o = (int) filterShape[3];
+    int patch = conv.patch();
+    float[] xs = ConvNhwc.copy(x, 0);
+    float[] gs = ConvNhwc.copy(grad, 1);
+    int size = conv.n() * conv.h() * conv.w() * conv.c();
+    float[] dx = needInput ? ConvNhwc.heap(3, size) : null;
+    if (needInput) {
+      Arrays.fill(dx, 0, size, 0f);
+    }
+    double[] db = new double[o];
+    INDArray dw = ArrayPool.take(DataType.FLOAT, filterShape);
+    ConvNhwc.Scratch s = ConvNhwc.SCRATCH.get();
+    Blocks blocks = BLOCKS.get();
+    int rowOut = pool.outW() * o;
+    float[] beta = {0f};
+    try (NativeView dwv = NativeView.of(dw); NativeView w = NativeView.of(Buffers.rowMajor(filters))) {
+      FloatPointer dwp = dwv.floats();
+      FloatPointer wp = w.floats();
+      ConvNhwc.forEachBlock(conv, o, (firstRow, rows) -> {
+        int len = rows * o;
+        int base = firstRow * o;
+        float[] dz = blocks.floats(len);
+        Arrays.fill(dz, 0, len, 0f);
+        // each pooled gradient goes to its window's maximum when relu passed it (tiling windows: one each)
+        for (int t = pooledRow(conv, pool, firstRow) * rowOut, end = pooledRow(conv, pool, firstRow + rows) * rowOut;
+            t < end; t++) {
+          int at = argMax[t];
+          if (at >= 0) {
+            dz[at - base] = gs[t];
+            db[t % o] += gs[t];
+          }
+        }
+        FloatPointer dzp = blocks.off(len);
+        dzp.put(dz, 0, len);
+        FloatPointer cols = s.im2col(xs, conv, firstRow, rows);
+        openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasTrans,
+            openblas_nolapack.CblasNoTrans, patch, o, rows, 1f, cols, patch, dzp, o, beta[0], dwp, o);
+        beta[0] = 1f;
+        if (needInput) {
+          openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasNoTrans,
+              openblas_nolapack.CblasTrans, rows, patch, o, 1f, dzp, o, wp, o, 0f, s.cols((long) rows * patch), patch);
+          s.col2im(dx, conv, firstRow, rows);
+        }
+      });
+    }
+    float[] dbf = new float[o];
+    for (int j = 0; j < o; j++) {
+      dbf[j] = (float) db[j];
+    }
+    return new INDArray[] {
+        needInput ? Buffers.write(dx, new long[] {conv.n(), conv.h(), conv.w(), conv.c()}) : null,
+        dw, Buffers.write(dbf, new long[] {o})};
+  }
+
+  /** One thread's block buffers: the off-heap GEMM block and heap float and key blocks. */
+  private static final class Blocks {
+    private FloatPointer off = new FloatPointer(0L);
+    private long offCapacity;
+    private float[] floats = new float[0];
+    private int[] keys = new int[0];
+
+    FloatPointer off(long elements) {
+      if (offCapacity < elements) {
+        off.deallocate();
+        off = new FloatPointer(elements);
+        offCapacity = elements;
+      }
+      return off.position(0);
+    }
+
+    float[] floats(int n) {
+      if (floats.length < n) {
+        floats = new float[n];
+      }
+      return floats;
+    }
+
+    int[] keys(int n) {
+      if (keys.length < n) {
+        keys = new int[n];
+      }
+      return keys;
+    }
+  }
+}
