@@ -53,7 +53,8 @@ class OpTableTest {
       "maximum", "minimum", "clipByValue", "biasAdd", "biasAddRelu", "identity", "cast", "reshape", "transpose",
       "expandDims", "squeeze", "broadcastTo", "concat", "stack", "unstack", "split", "slice", "pad", "tile",
       "gather", "unsortedSegmentSum", "sort", "where", "dropout", "conv2d", "conv2dBackpropInput",
-      "conv2dBackpropFilter", "maxPool2d", "maxPool2dGrad", "maxPool2dGradGrad", "avgPool2d", "avgPool2dGrad");
+      "conv2dBackpropFilter", "maxPool2d", "maxPool2dGrad", "maxPool2dGradGrad", "avgPool2d", "avgPool2dGrad",
+      "conv2dBiasReluMaxPool");
 
   /** A sampled ({@code lo..hi}), integer ({@code values}) or fixed real ({@code reals}) input. */
   record Input(long[] shape, double lo, double hi, boolean integer, long[] values, double[] reals) {}
@@ -322,6 +323,11 @@ class OpTableTest {
           distinctGrid(), in(-1, 1, 1, 2, 2, 1)).firstOrderOnly(),
       op("maxPool2dGradGrad", a -> Ops.maxPool2dGradGrad(x(a), y(a), new int[] {2, 2}, new int[] {2, 2},
           "VALID"), distinctGrid(), in(-1, 1, 1, 4, 4, 1)).firstOrderOnly(),
+      // the fused conv block: in float32 its own kernels and first-order rule, in float64 and at second
+      // order the unfused ops' rules; a 2x2 filter over 6x6 leaves a row and a column outside the pool
+      op("conv2dBiasReluMaxPool", a -> Ops.conv2dBiasReluMaxPool(x(a), y(a), z(a), new int[] {1, 1}, "VALID", null,
+          new int[] {2, 2}, new int[] {2, 2}, "VALID"), in(-1, 1, 1, 6, 6, 2), in(-1, 1, 2, 2, 2, 3), in(0.2, 0.6, 3))
+          .float32(1e-6, 1e-6),
       op("avgPool2d", a -> Ops.avgPool2d(x(a), new int[] {2, 2}, new int[] {1, 1}, "SAME"), in(-1, 1, 1, 3, 3, 2)),
       op("avgPool2dGrad", a -> Ops.avgPool2dGrad(new long[] {1, 3, 3, 2}, x(a), new int[] {2, 2},
           new int[] {1, 1}, "SAME"), in(-1, 1, 1, 3, 3, 2)));

@@ -49,6 +49,7 @@ class KernelsGcStressTest {
   private static final ConvNhwc.Window POOL = new ConvNhwc.Window(48, 24, 24, 16, 2, 2, 2, 2, 1, 1, 0, 0, 12, 12);
   private static final ConvNhwc.Window OVERLAPPING_POOL =
       new ConvNhwc.Window(48, 24, 24, 16, 3, 3, 2, 2, 1, 1, 1, 1, 12, 12);
+  private static final ConvNhwc.Window FUSED_POOL = new ConvNhwc.Window(48, 24, 24, 32, 2, 2, 2, 2, 1, 1, 0, 0, 12, 12);
   private static final long BIG = 300_000;
 
   /** Kernel name -> a computation calling it on fresh inputs, returning its result's values. */
@@ -69,6 +70,24 @@ class KernelsGcStressTest {
       int[] argMax = new int[48 * 12 * 12 * 16];
       ConvNhwc.maxPool(fresh(10, 48, 24, 24, 16), POOL, argMax);
       return GcStress.values(ConvNhwc.scatter(argMax, fresh(11, 48, 16, 12, 12).permute(0, 2, 3, 1), new long[] {48, 24, 24, 16}));
+    });
+    // the fused conv block: CONV's output pooled by POOL; argmax ints checked through the backward pass
+    c.put("ConvReluPool.forward", () -> {
+      int[] argMax = new int[48 * 12 * 12 * 32];
+      float[] pooled = GcStress.values(ConvReluPool.forward(fresh(20, 48, 24, 24, 16), strided(21, 3, 3, 16, 32),
+          fresh(22, 32), CONV, FUSED_POOL, argMax));
+      float[] at = new float[argMax.length];
+      for (int i = 0; i < at.length; i++) {
+        at[i] = argMax[i];
+      }
+      return concat(pooled, at);
+    });
+    c.put("ConvReluPool.backward", () -> {
+      int[] argMax = new int[48 * 12 * 12 * 32];
+      ConvReluPool.forward(fresh(23, 48, 24, 24, 16), fresh(24, 3, 3, 16, 32), fresh(25, 32), CONV, FUSED_POOL, argMax);
+      INDArray[] g = ConvReluPool.backward(fresh(23, 48, 24, 24, 16), strided(24, 3, 3, 16, 32), argMax,
+          fresh(26, 48, 32, 12, 12).permute(0, 2, 3, 1), CONV, FUSED_POOL, true);
+      return concat(concat(GcStress.values(g[0]), GcStress.values(g[1])), GcStress.values(g[2]));
     });
     c.put("Elementwise.addBias", () -> GcStress.values(Elementwise.addBias(fresh(12, BIG / 32, 32), fresh(13, 32))));
     c.put("Elementwise.addBiasRelu", () -> GcStress.values(Elementwise.addBiasRelu(fresh(14, BIG / 32, 32), fresh(15, 32))));
@@ -144,13 +163,13 @@ class KernelsGcStressTest {
   }
 
   /** Methods that only inspect arrays (no memory read) or manage the pool; not kernels. */
-  private static final Set<String> NOT_KERNELS = Set.of("ConvNhwc.applies", "Elementwise.applies",
+  private static final Set<String> NOT_KERNELS = Set.of("ConvNhwc.applies", "ConvReluPool.fits", "Elementwise.applies",
       "Elementwise.appliesToPair", "Buffers.dense", "Buffers.denseFloats", "ArrayPool.take", "ArrayPool.give", "RowGather.applies");
 
   @Test
   void everyKernelHasAStressCase() {
     Set<String> kernels = new TreeSet<>();
-    for (Class<?> k : new Class<?>[] {ConvNhwc.class, Elementwise.class, Gemm.class, SoftmaxCrossEntropy.class,
+    for (Class<?> k : new Class<?>[] {ConvNhwc.class, ConvReluPool.class, Elementwise.class, Gemm.class, SoftmaxCrossEntropy.class,
         Buffers.class, ArrayPool.class, RowGather.class}) {
       for (Method m : k.getDeclaredMethods()) {
         if (Modifier.isPublic(m.getModifiers())) {
