@@ -471,23 +471,16 @@ public final class ConvNhwc {
       float[] col = heap;
       off.position(0).get(col, 0, rows * patch);
       int[] offsets = cellOffsets(g, firstRow, rows);
-      // windows overlap only within an image: the block's images split across the pool, each image's
-      // rows added in order as on one thread
-      int perImage = g.rowsPerImage();
-      int firstImage = firstRow / perImage;
-      int images = (firstRow + rows - 1) / perImage - firstImage + 1;
-      KernelPool.parallelFor(images, imagesPerTask((long) perImage * patch), (from, to) -> {
-        int rowFrom = Math.max(firstRow, (firstImage + from) * perImage) - firstRow;
-        int rowTo = Math.min(firstRow + rows, (firstImage + to) * perImage) - firstRow;
-        for (int k = rowFrom * cells, n = rowTo * cells; k < n; k++) {
-          int dst = offsets[k];
-          if (dst >= 0) {
-            for (int ch = 0, src = k * c; ch < c; ch++) {
-              dx[dst + ch] += col[src + ch];
-            }
+      // NOTE: on one thread: a block of whole images holds at most BLOCK_ELEMENTS (one GRAIN), too few to
+      // split, and the rows of a block within one image have overlapping windows
+      for (int k = 0, n = rows * cells; k < n; k++) {
+        int dst = offsets[k];
+        if (dst >= 0) {
+          for (int ch = 0, src = k * c; ch < c; ch++) {
+            dx[dst + ch] += col[src + ch];
           }
         }
-      });
+      }
     }
   }
 }

@@ -15,7 +15,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * then the scatter, the relu mask and the bias sums backwards; those passes were ~60% of the step. Here
  * each block of output rows ({@link ConvNhwc#blockRows}, about 256 KB) goes GEMM -> bias + relu -> keys
  * -> pooling while it is in L2, and only the pooled output (a quarter of the size) and one int per
- * pooled element leave it. Backwards, each block's pre-activation gradient is rebuilt in L2 from the
+ * pooled element leave it. A block is too small to split across the kernel pool (its GEMMs use BLAS's
+ * threads). Backwards, each block's pre-activation gradient is rebuilt in L2 from the
  * pooled gradient and those ints, and feeds the filter (and input) gradient GEMMs of the same block.
  */
 public final class ConvReluPool {
@@ -65,13 +66,11 @@ public final class ConvReluPool {
         float[] z = blocks.floats(len);
         zp.get(z, 0, len);
         int[] keys = blocks.keys(len);
-        KernelPool.parallelFor(rows, Math.max(1, Elementwise.GRAIN / o), (from, to) -> {
-          for (int i = from * o, end = to * o; i < end; i++) {
-            // Elementwise.addBiasRelu's expression, so the bits are those of the unfused op
-            int bits = Float.floatToRawIntBits(Math.max(z[i] + b[i % o], 0f));
-            keys[i] = bits ^ ((bits >> 31) & 0x7fffffff);
-          }
-        });
+        for (int i = 0; i < len; i++) {
+          // Elementwise.addBiasRelu's expression, so the bits are those of the unfused op
+          int bits = Float.floatToRawIntBits(Math.max(z[i] + b[i % o], 0f));
+          keys[i] = bits ^ ((bits >> 31) & 0x7fffffff);
+        }
         poolBlock(keys, conv, pool, firstRow, rows, o, pattern, out, argMax);
       });
     }
@@ -83,26 +82,23 @@ public final class ConvReluPool {
       int o, int[] pattern, int[] out, int[] argMax) {
     int perImage = conv.rowsPerImage();
     int rowOut = pool.outW() * o;
-    int rowIn = pool.kh() * conv.outW() * o;
     int from = pooledRow(conv, pool, firstRow);
     int to = pooledRow(conv, pool, firstRow + rows);
-    KernelPool.parallelFor(to - from, Math.max(1, Elementwise.GRAIN / rowIn), (a, bEnd) -> {
-      int[] max = new int[rowOut];
-      int[] winOff = new int[rowOut];
-      int[][] cells = new int[pool.kh() * pool.kw()][rowOut];
-      for (int pr = from + a; pr < from + bEnd; pr++) {
-        int n = pr / pool.outH(), r = pr % pool.outH();
-        int inStart = (n * perImage + r * pool.kh() * conv.outW()) * o; // in the conv output
-        TiledMaxPool.poolRow(keys, inStart - firstRow * o, pool, cells, max, winOff);
-        int outStart = pr * rowOut;
-        for (int t = 0; t < rowOut; t++) {
-          int k = max[t];
-          int bits = k ^ ((k >> 31) & 0x7fffffff);
-          out[outStart + t] = bits;
-          argMax[outStart + t] = bits > 0 ? inStart + pattern[t] + winOff[t] : -1;
-        }
+    int[] max = new int[rowOut];
+    int[] winOff = new int[rowOut];
+    int[][] cells = new int[pool.kh() * pool.kw()][rowOut];
+    for (int pr = from; pr < to; pr++) {
+      int n = pr / pool.outH(), r = pr % pool.outH();
+      int inStart = (n * perImage + r * pool.kh() * conv.outW()) * o; // in the conv output
+      TiledMaxPool.poolRow(keys, inStart - firstRow * o, pool, cells, max, winOff);
+      int outStart = pr * rowOut;
+      for (int t = 0; t < rowOut; t++) {
+        int k = max[t];
+        int bits = k ^ ((k >> 31) & 0x7fffffff);
+        out[outStart + t] = bits;
+        argMax[outStart + t] = bits > 0 ? inStart + pattern[t] + winOff[t] : -1;
       }
-    });
+    }
   }
 
   /** The first pooled row (over images and rows) whose windows start at or after conv output row {@code row}. */
@@ -115,7 +111,8 @@ public final class ConvReluPool {
 
   /**
    * The first-order gradients of {@link #forward} for the pooled upstream {@code grad}: {dx (null unless
-   * {@code needInput}), dFilters, dBias}, from the {@code argMax} the forward pass filled.
+   * {@code needInput}), dFilters, dBias}, from the {@code argMax} the forward pass filled; the bits of
+   * MaxPoolGrad -> ReluGrad -> the conv backprops and the bias sums run one after the other.
    */
   public static INDArray[] backward(INDArray x, INDArray filters, int[] argMax, INDArray grad,
       ConvNhwc.Window conv, ConvNhwc.Window pool, boolean needInput) {
@@ -129,7 +126,8 @@ public final class ConvReluPool {
     if (needInput) {
       Arrays.fill(dx, 0, size, 0f);
     }
-    double[] db = new double[o];
+    // the bias gradient summed as biasReluGrad sums the unfused activation's gradient: the same bits
+    Elementwise.OrderedColumnSums db = new Elementwise.OrderedColumnSums((long) conv.n() * conv.rowsPerImage() * o, o);
     INDArray dw = ArrayPool.take(DataType.FLOAT, filterShape);
     ConvNhwc.Scratch s = ConvNhwc.SCRATCH.get();
     Blocks blocks = BLOCKS.get();
@@ -148,10 +146,10 @@ public final class ConvReluPool {
             t < end; t++) {
           int at = argMax[t];
           if (at >= 0) {
-            dz[at - base] = gs[t];
-            db[t % o] += gs[t];
+            dz[at - base] += gs[t]; // as MaxPoolGrad's scatter adds to zero (a -0 upstream gives +0)
           }
         }
+        db.add(dz, len);
         FloatPointer dzp = blocks.off(len);
         dzp.put(dz, 0, len);
         FloatPointer cols = s.im2col(xs, conv, firstRow, rows);
@@ -165,13 +163,9 @@ public final class ConvReluPool {
         }
       });
     }
-    float[] dbf = new float[o];
-    for (int j = 0; j < o; j++) {
-      dbf[j] = (float) db[j];
-    }
     return new INDArray[] {
         needInput ? Buffers.write(dx, new long[] {conv.n(), conv.h(), conv.w(), conv.c()}) : null,
-        dw, Buffers.write(dbf, new long[] {o})};
+        dw, db.result(new long[] {o})};
   }
 
   /** One thread's block buffers: the off-heap GEMM block and heap float and key blocks. */

@@ -131,6 +131,55 @@ public final class Elementwise {
     return columnSums(partial, cols, shape);
   }
 
+  /**
+   * {@link #columnSumsByGroup}'s sums of {@code n} elements fed in order, a run at a time, on the calling
+   * thread: the same groups, per-position float sums and folds, so the bits equal
+   * {@link #biasReluGrad}'s bias sums of the same elements (the fused conv block's bias gradient).
+   */
+  public static final class OrderedColumnSums {
+    private final long n;
+    private final int cols, step, len;
+    private final long groupElements;
+    private final float[] acc;
+    private final java.util.List<double[]> partial = new java.util.ArrayList<>();
+    private long at;
+
+    public OrderedColumnSums(long n, int cols) {
+      this.n = n;
+      this.cols = cols;
+      this.step = rowChunk(cols);
+      this.groupElements = (long) Math.max(1, GRAIN / step) * step;
+      this.len = (int) Math.min(step, n);
+      this.acc = new float[len];
+    }
+
+    /** Adds the next {@code count} elements, {@code x[0..count)}. */
+    public void add(float[] x, int count) {
+      for (int i = 0; i < count; ) {
+        int inGroup = (int) (at % groupElements);
+        int p = inGroup % step;
+        int run = (int) Math.min(count - i, Math.min(step - p, groupElements - inGroup));
+        for (int j = 0; j < run; j++) {
+          acc[p + j] += x[i + j];
+        }
+        i += run;
+        at += run;
+        if (at % groupElements == 0 || at == n) {
+          partial.add(foldColumns(acc, len, cols));
+          java.util.Arrays.fill(acc, 0f);
+        }
+      }
+    }
+
+    /** The column sums, as {@code shape}, once all {@code n} elements were added. */
+    public INDArray result(long[] shape) {
+      if (at != n) {
+        throw new IllegalStateException("OrderedColumnSums: " + at + " of " + n + " elements added");
+      }
+      return columnSums(partial.toArray(new double[0][]), cols, shape);
+    }
+  }
+
   /** Adds elements [start, end) chunk by chunk into {@code acc} (one slot per chunk position). */
   private interface GroupSum {
     void sum(long start, long end, float[] acc);

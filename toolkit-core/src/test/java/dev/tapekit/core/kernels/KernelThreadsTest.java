@@ -24,9 +24,11 @@ import org.nd4j.linalg.factory.Nd4j;
 class KernelThreadsTest {
   private static final int SPLIT = 4;
 
-  /** Every parallelised kernel on inputs large enough to split (the GC-stress cases' sizes). */
-  private static final Set<String> PARALLEL = Set.of("ConvNhwc.conv2d", "ConvNhwc.backpropInput",
-      "ConvNhwc.maxPool", "ConvNhwc.maxPoolGrad", "ConvNhwc.scatter", "Elementwise.addBias",
+  /**
+   * Every parallelised kernel on inputs large enough to split (the GC-stress cases' sizes). The conv
+   * kernels' blocks (ConvNhwc.blockRows) split only when one output row is larger than a block: below.
+   */
+  private static final Set<String> PARALLEL = Set.of("ConvNhwc.maxPool", "ConvNhwc.maxPoolGrad", "ConvNhwc.scatter", "Elementwise.addBias",
       "Elementwise.addBiasRelu", "Elementwise.biasReluGrad", "Elementwise.sumToLastAxis", "Elementwise.relu",
       "Elementwise.reluGrad", "Elementwise.binary", "SoftmaxCrossEntropy.sparse", "SoftmaxCrossEntropy.dense");
 
@@ -41,6 +43,20 @@ class KernelThreadsTest {
       assertTrue(KernelPool.jobsRun() > before, name + " did not split its work across the pool");
       assertArrayEquals(one, four, name + ": 1 vs " + SPLIT + " threads");
     }
+  }
+
+  @Test
+  void convolutionOverRowsWiderThanABlockSplitsItsIm2colAndKeepsItsBits() {
+    // 1000 output pixels x (144 patch + 32 outputs) per row: one row per block, 144K patch elements
+    ConvNhwc.Window wide = new ConvNhwc.Window(1, 3, 1000, 16, 3, 3, 1, 1, 1, 1, 1, 1, 3, 1000);
+    INDArray x = KernelsGcStressTest.fresh(64, 1, 3, 1000, 16);
+    INDArray w = KernelsGcStressTest.fresh(65, 3, 3, 16, 32);
+    Supplier<float[]> conv = () -> GcStress.values(ConvNhwc.conv2d(x, w, wide));
+    float[] one = KernelPool.withThreads(1, conv);
+    long before = KernelPool.jobsRun();
+    float[] four = KernelPool.withThreads(SPLIT, conv);
+    assertTrue(KernelPool.jobsRun() > before, "im2col did not split its work across the pool");
+    assertArrayEquals(one, four);
   }
 
   @Test
