@@ -114,6 +114,11 @@ public abstract class BaseConv extends Layer {
     inputSpec = InputSpec.ndim(rank + 2).withAxis(channelsFirst ? 1 : -1, in);
   }
 
+  /** True when the activation is relu applied with a bias (one fused op after the convolution). */
+  protected boolean reluWithBias() {
+    return useBias && "relu".equals(activation);
+  }
+
   /** The convolution of channels-last input, without bias and activation. */
   protected abstract Tensor convolve(Tensor x);
 

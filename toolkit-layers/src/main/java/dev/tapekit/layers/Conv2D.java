@@ -25,6 +25,31 @@ public final class Conv2D extends BaseConv {
     return Ops.conv2d(x, kernel, strides, padding.toUpperCase(java.util.Locale.ROOT), dilationRate);
   }
 
+  /**
+   * {@code pool.apply(this.apply(inputs))} as one op ({@code Ops.conv2dBiasReluMaxPool}: the conv-sized
+   * activation is never stored), or null when the pair does not fuse: this layer must use relu with a
+   * bias, both must be channels-last and of one dtype. The values and gradients are those of the two
+   * calls bit for bit; Sequential and functional models use it for a Conv2D feeding only a MaxPooling2D.
+   */
+  public Tensor applyWithMaxPool(Tensor inputs, MaxPooling2D pool) {
+    if (!reluWithBias() || channelsFirst || pool.channelsFirst || pool.dtype() != dtype) {
+      return null;
+    }
+    long[] shape = inputs.shape();
+    ensureBuilt(shape);
+    if (inputSpec != null) {
+      inputSpec.check(name(), 0, shape);
+    }
+    long[] convShape = computeOutputShape(shape);
+    pool.ensureBuilt(convShape);
+    if (pool.inputSpec != null) {
+      pool.inputSpec.check(pool.name(), 0, convShape);
+    }
+    return Ops.conv2dBiasReluMaxPool(castInput(inputs), kernel, bias, strides,
+        padding.toUpperCase(java.util.Locale.ROOT), dilationRate, pool.poolSize, pool.strides,
+        pool.padding.toUpperCase(java.util.Locale.ROOT));
+  }
+
   public static Conv2D fromConfig(Map<String, Object> c) {
     return builder().convConfig(c, 2).build();
   }

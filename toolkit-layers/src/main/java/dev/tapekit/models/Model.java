@@ -35,6 +35,8 @@ public class Model extends Layer {
   private List<KerasTensor> outputs = List.of();
   /** Non-input symbolic tensors in a valid execution order. */
   private List<KerasTensor> order = List.of();
+  /** Pooling nodes run fused with the convolution node that only they read (pool -> conv; LayerFusion). */
+  private Map<KerasTensor, KerasTensor> fusedPools = Map.of();
   private boolean stopTraining;
   private List<Layer> fieldLayers;
   final Trainer trainer = new Trainer(this);
@@ -90,6 +92,7 @@ public class Model extends Layer {
     inputs = List.copyOf(ins);
     outputs = List.copyOf(outs);
     order = List.copyOf(topo);
+    fusedPools = LayerFusion.pairs(order, outputs);
     ensureBuilt(ins.get(0).shape());
   }
 
@@ -243,16 +246,34 @@ public class Model extends Layer {
       checkInputShape(in, xs.get(i), i);
       values.put(in, new Masked(xs.get(i), inputMasks.get(i)));
     }
+    Set<KerasTensor> fusedConvs = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    fusedConvs.addAll(fusedPools.values());
     for (KerasTensor k : order) {
-      List<Tensor> args = new ArrayList<>(k.inputs().size());
-      List<Tensor> masks = new ArrayList<>(k.inputs().size());
-      for (KerasTensor a : k.inputs()) {
-        args.add(values.get(a).output());
-        masks.add(values.get(a).mask());
+      if (fusedConvs.contains(k)) {
+        continue; // computed with the pooling node that alone reads it
       }
-      values.put(k, k.layer().applyMasked(args, masks, training));
+      KerasTensor conv = fusedPools.get(k);
+      if (conv != null) {
+        Masked fused = LayerFusion.apply(conv.layer(), k.layer(), values.get(conv.inputs().get(0)));
+        if (fused != null) {
+          values.put(k, fused);
+          continue;
+        }
+        values.put(conv, runNode(conv, values, training));
+      }
+      values.put(k, runNode(k, values, training));
     }
     return outputs.stream().map(values::get).toList();
+  }
+
+  private static Masked runNode(KerasTensor k, Map<KerasTensor, Masked> values, boolean training) {
+    List<Tensor> args = new ArrayList<>(k.inputs().size());
+    List<Tensor> masks = new ArrayList<>(k.inputs().size());
+    for (KerasTensor a : k.inputs()) {
+      args.add(values.get(a).output());
+      masks.add(values.get(a).mask());
+    }
+    return k.layer().applyMasked(args, masks, training);
   }
 
   @Override

@@ -175,6 +175,12 @@ public class Sequential extends Model {
     checkInput(x.shape());
     Masked y = new Masked(x, masks.get(0));
     for (int i = 0, n = stack.size(); i < n; i++) {
+      Masked fused = i + 1 < n ? LayerFusion.apply(stack.get(i), stack.get(i + 1), y) : null;
+      if (fused != null) {
+        y = fused;
+        i++;
+        continue;
+      }
       y = stack.get(i).applyMasked(List.of(y.output()), java.util.Collections.singletonList(y.mask()), training);
     }
     return y;
