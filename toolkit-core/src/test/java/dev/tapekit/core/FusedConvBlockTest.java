@@ -26,6 +26,8 @@ class FusedConvBlockTest {
       new Case("strided SAME", new long[] {5, 17, 15, 3}, new long[] {3, 3, 3, 8}, 2, "SAME", 3, 0),
       // images larger than a block: blocks of image rows (partial images)
       new Case("large images", new long[] {2, 64, 64, 16}, new long[] {3, 3, 16, 32}, 1, "SAME", 2, 0),
+      // rows so wide that a pooled row's windows span more than a bias-sum slot: dense bias sums
+      new Case("wide rows", new long[] {1, 6, 260, 2}, new long[] {3, 3, 2, 32}, 1, "SAME", 2, 0),
       // a 3x3 pool where the block rows are not a multiple of 3: the composition itself
       new Case("unfusable", new long[] {2, 64, 64, 16}, new long[] {3, 3, 16, 32}, 1, "SAME", 3, 0),
       // mostly dead units: zero windows (the argmax is relu's zero) and ties

@@ -65,12 +65,16 @@ public final class ConvReluPool {
             openblas_nolapack.CblasNoTrans, rows, o, patch, 1f, cols, patch, wp, o, 0f, zp, o);
         float[] z = blocks.floats(len);
         zp.get(z, 0, len);
-        int[] keys = blocks.keys(len);
-        for (int i = 0; i < len; i++) {
-          // Elementwise.addBiasRelu's expression, so the bits are those of the unfused op
-          int bits = Float.floatToRawIntBits(Math.max(z[i] + b[i % o], 0f));
-          keys[i] = bits ^ ((bits >> 31) & 0x7fffffff);
+        for (int at = 0; at < len; at += o) {
+          for (int j = 0; j < o; j++) {
+            z[at + j] = Math.max(z[at + j] + b[j], 0f); // Elementwise.addBiasRelu's expression: its bits
+          }
         }
+        // the floats' bits through the (L2-resident) native block: float-to-int bit casts do not vectorise
+        zp.put(z, 0, len);
+        int[] keys = blocks.keys(len);
+        blocks.offInts().get(keys, 0, len);
+        ConvNhwc.toKeys(keys, 0, len);
         poolBlock(keys, conv, pool, firstRow, rows, o, pattern, out, argMax);
       });
     }
@@ -127,7 +131,10 @@ public final class ConvReluPool {
       Arrays.fill(dx, 0, size, 0f);
     }
     // the bias gradient summed as biasReluGrad sums the unfused activation's gradient: the same bits
-    Elementwise.OrderedColumnSums db = new Elementwise.OrderedColumnSums((long) conv.n() * conv.rowsPerImage() * o, o);
+    Elementwise.ColumnSumSlots db = new Elementwise.ColumnSumSlots((long) conv.n() * conv.rowsPerImage() * o, o);
+    // in pooled order the maxima sharing a slot come in index order when a pooled row's windows span
+    // less than the slot stride; else the block's elements go in one by one
+    boolean pooledOrder = (long) pool.kh() * conv.outW() * o <= db.slotStride();
     INDArray dw = ArrayPool.take(DataType.FLOAT, filterShape);
     ConvNhwc.Scratch s = ConvNhwc.SCRATCH.get();
     Blocks blocks = BLOCKS.get();
@@ -147,9 +154,16 @@ public final class ConvReluPool {
           int at = argMax[t];
           if (at >= 0) {
             dz[at - base] += gs[t]; // as MaxPoolGrad's scatter adds to zero (a -0 upstream gives +0)
+            if (pooledOrder) {
+              db.add(at, gs[t]);
+            }
           }
         }
-        db.add(dz, len);
+        if (!pooledOrder) {
+          for (int i = 0; i < len; i++) {
+            db.add(base + i, dz[i]);
+          }
+        }
         FloatPointer dzp = blocks.off(len);
         dzp.put(dz, 0, len);
         FloatPointer cols = s.im2col(xs, conv, firstRow, rows);
@@ -171,6 +185,7 @@ public final class ConvReluPool {
   /** One thread's block buffers: the off-heap GEMM block and heap float and key blocks. */
   private static final class Blocks {
     private FloatPointer off = new FloatPointer(0L);
+    private org.bytedeco.javacpp.IntPointer offInts = new org.bytedeco.javacpp.IntPointer(off);
     private long offCapacity;
     private float[] floats = new float[0];
     private int[] keys = new int[0];
@@ -179,9 +194,15 @@ public final class ConvReluPool {
       if (offCapacity < elements) {
         off.deallocate();
         off = new FloatPointer(elements);
+        offInts = new org.bytedeco.javacpp.IntPointer(off);
         offCapacity = elements;
       }
       return off.position(0);
+    }
+
+    /** The off-heap block as ints (the float elements' bits), from its start. */
+    org.bytedeco.javacpp.IntPointer offInts() {
+      return offInts.position(0);
     }
 
     float[] floats(int n) {

@@ -132,51 +132,55 @@ public final class Elementwise {
   }
 
   /**
-   * {@link #columnSumsByGroup}'s sums of {@code n} elements fed in order, a run at a time, on the calling
+   * {@link #columnSumsByGroup}'s sums of {@code n} elements given one element at a time, on the calling
    * thread: the same groups, per-position float sums and folds, so the bits equal
    * {@link #biasReluGrad}'s bias sums of the same elements (the fused conv block's bias gradient).
+   * Elements left out count as +0; elements sharing a slot (their distance a multiple of
+   * {@link #slotStride}) must come in increasing index order, as a one-pass sum adds them.
    */
-  public static final class OrderedColumnSums {
-    private final long n;
-    private final int cols, step, len;
-    private final long groupElements;
+  public static final class ColumnSumSlots {
+    private final int cols, step, len, groupElements;
     private final float[] acc;
-    private final java.util.List<double[]> partial = new java.util.ArrayList<>();
-    private long at;
+    /** The chunk the last element fell in ([chunkFrom, chunkTo)) and its slots' start in acc. */
+    private int chunkFrom, chunkTo, slotBase;
 
-    public OrderedColumnSums(long n, int cols) {
-      this.n = n;
+    public ColumnSumSlots(long n, int cols) {
+      if (n > LIMIT) {
+        throw new IllegalArgumentException("ColumnSumSlots: " + n + " elements is above " + LIMIT);
+      }
       this.cols = cols;
       this.step = rowChunk(cols);
-      this.groupElements = (long) Math.max(1, GRAIN / step) * step;
+      this.groupElements = Math.max(1, GRAIN / step) * step;
       this.len = (int) Math.min(step, n);
-      this.acc = new float[len];
+      this.acc = new float[(int) ((n + groupElements - 1) / groupElements) * len];
     }
 
-    /** Adds the next {@code count} elements, {@code x[0..count)}. */
-    public void add(float[] x, int count) {
-      for (int i = 0; i < count; ) {
-        int inGroup = (int) (at % groupElements);
-        int p = inGroup % step;
-        int run = (int) Math.min(count - i, Math.min(step - p, groupElements - inGroup));
-        for (int j = 0; j < run; j++) {
-          acc[p + j] += x[i + j];
-        }
-        i += run;
-        at += run;
-        if (at % groupElements == 0 || at == n) {
-          partial.add(foldColumns(acc, len, cols));
-          java.util.Arrays.fill(acc, 0f);
-        }
+    /** Elements closer than this never share a slot. */
+    public int slotStride() {
+      return step;
+    }
+
+    /** Adds {@code v} as element {@code index}. */
+    public void add(int index, float v) {
+      if (index < chunkFrom || index >= chunkTo) {
+        int group = index / groupElements;
+        chunkFrom = group * groupElements + (index - group * groupElements) / step * step;
+        chunkTo = chunkFrom + step;
+        slotBase = group * len;
       }
+      acc[slotBase + index - chunkFrom] += v;
     }
 
-    /** The column sums, as {@code shape}, once all {@code n} elements were added. */
+    /** The column sums, as {@code shape}. */
     public INDArray result(long[] shape) {
-      if (at != n) {
-        throw new IllegalStateException("OrderedColumnSums: " + at + " of " + n + " elements added");
+      int groups = acc.length / Math.max(1, len);
+      double[][] partial = new double[groups][];
+      float[] one = new float[len];
+      for (int k = 0; k < groups; k++) {
+        System.arraycopy(acc, k * len, one, 0, len);
+        partial[k] = foldColumns(one, len, cols);
       }
-      return columnSums(partial.toArray(new double[0][]), cols, shape);
+      return columnSums(partial, cols, shape);
     }
   }
 
