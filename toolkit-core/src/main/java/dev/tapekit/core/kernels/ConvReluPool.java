@@ -50,7 +50,8 @@ public final class ConvReluPool {
     int o = (int) filters.size(3);
     int patch = conv.patch();
     float[] xs = ConvNhwc.copy(x, 0);
-    float[] b = Buffers.floats(bias);
+    // the bias repeated over a block's rows: one flat loop over the block vectorises, 32-float rows did not
+    float[] b = repeated(Buffers.floats(bias), ConvNhwc.blockRows(conv, o) * o);
     int[] out = new int[pool.n() * pool.outH() * pool.outW() * o];
     int[] pattern = TiledMaxPool.pattern(pool);
     ConvNhwc.Scratch s = ConvNhwc.SCRATCH.get();
@@ -65,10 +66,8 @@ public final class ConvReluPool {
             openblas_nolapack.CblasNoTrans, rows, o, patch, 1f, cols, patch, wp, o, 0f, zp, o);
         float[] z = blocks.floats(len);
         zp.get(z, 0, len);
-        for (int at = 0; at < len; at += o) {
-          for (int j = 0; j < o; j++) {
-            z[at + j] = Math.max(z[at + j] + b[j], 0f); // Elementwise.addBiasRelu's expression: its bits
-          }
+        for (int i = 0; i < len; i++) {
+          z[i] = Math.max(z[i] + b[i], 0f); // Elementwise.addBiasRelu's expression: its bits
         }
         // the floats' bits through the (L2-resident) native block: float-to-int bit casts do not vectorise
         zp.put(z, 0, len);
@@ -79,6 +78,14 @@ public final class ConvReluPool {
       });
     }
     return Buffers.writeBits(out, new long[] {pool.n(), pool.outH(), pool.outW(), o});
+  }
+
+  private static float[] repeated(float[] bias, int len) {
+    float[] r = new float[len];
+    for (int at = 0; at < len; at += bias.length) {
+      System.arraycopy(bias, 0, r, at, Math.min(bias.length, len - at));
+    }
+    return r;
   }
 
   /** Pools the block's keys (conv output rows firstRow ..) into its whole pooled rows. */
