@@ -170,6 +170,22 @@ class FusedConvBlockTest {
   }
 
   @Test
+  void forwardModeTangentsEqualTheFourOps() {
+    Case c = CASES.get(2);
+    Tensor[] in = inputs(c, 9);
+    Tensor tangent = random(new Random(10), c.w);
+    Tensor[] jvp = new Tensor[2];
+    for (int k = 0; k < 2; k++) {
+      try (ForwardAccumulator acc = new ForwardAccumulator(in[1], tangent)) {
+        Tensor y = k == 0 ? fused(c, in[0], in[1], in[2]) : apart(c, in[0], in[1], in[2]);
+        jvp[k] = acc.jvp(y);
+      }
+    }
+    assertTrue(java.util.Arrays.stream(jvp[1].toDoubleArray()).anyMatch(v -> Math.abs(v) > 1e-3));
+    assertClose("jvp with respect to the filters", jvp[1], jvp[0], 1e-5);
+  }
+
+  @Test
   void badArgumentsNameTheOpAndTheShapes() {
     Tensor x = Tensor.zeros(DType.FLOAT32, 1, 6, 6, 2);
     Tensor w = Tensor.zeros(DType.FLOAT32, 3, 3, 2, 4);
