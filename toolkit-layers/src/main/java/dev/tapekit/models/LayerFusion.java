@@ -6,6 +6,10 @@ import dev.tapekit.layers.KerasTensor;
 import dev.tapekit.layers.Layer;
 import dev.tapekit.layers.Masked;
 import dev.tapekit.layers.MaxPooling2D;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Pairs of consecutive layers a model runs as one op, with the values and gradients of the two calls:
@@ -16,7 +20,7 @@ final class LayerFusion {
   private LayerFusion() {}
 
   /** Fused calls so far (for tests: that a model did fuse). */
-  static final java.util.concurrent.atomic.AtomicLong FUSED_CALLS = new java.util.concurrent.atomic.AtomicLong();
+  static final AtomicLong FUSED_CALLS = new AtomicLong();
 
   /** True when {@code first} then {@code second} may run fused (the layers' own settings decide at the call). */
   static boolean candidates(Layer first, Layer second) {
@@ -27,8 +31,8 @@ final class LayerFusion {
    * The graph's fusable pairs, pooling node -> convolution node: the pooling node's one input is a
    * convolution node that nothing else reads and that is not an output.
    */
-  static java.util.Map<KerasTensor, KerasTensor> pairs(java.util.List<KerasTensor> order, java.util.List<KerasTensor> outputs) {
-    java.util.Map<KerasTensor, Integer> reads = new java.util.IdentityHashMap<>();
+  static Map<KerasTensor, KerasTensor> pairs(List<KerasTensor> order, List<KerasTensor> outputs) {
+    Map<KerasTensor, Integer> reads = new IdentityHashMap<>();
     for (KerasTensor k : order) {
       for (KerasTensor a : k.inputs()) {
         reads.merge(a, 1, Integer::sum);
@@ -37,7 +41,7 @@ final class LayerFusion {
     for (KerasTensor o : outputs) {
       reads.merge(o, 1, Integer::sum);
     }
-    java.util.Map<KerasTensor, KerasTensor> pairs = new java.util.IdentityHashMap<>();
+    Map<KerasTensor, KerasTensor> pairs = new IdentityHashMap<>();
     for (KerasTensor k : order) {
       if (k.inputs().size() == 1) {
         KerasTensor a = k.inputs().get(0);

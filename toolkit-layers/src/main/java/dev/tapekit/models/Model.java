@@ -37,6 +37,8 @@ public class Model extends Layer {
   private List<KerasTensor> order = List.of();
   /** Pooling nodes run fused with the convolution node that only they read (pool -> conv; LayerFusion). */
   private Map<KerasTensor, KerasTensor> fusedPools = Map.of();
+  /** The convolution nodes of {@link #fusedPools}, computed with their pools. */
+  private Set<KerasTensor> fusedConvs = Set.of();
   private boolean stopTraining;
   private List<Layer> fieldLayers;
   final Trainer trainer = new Trainer(this);
@@ -93,6 +95,8 @@ public class Model extends Layer {
     outputs = List.copyOf(outs);
     order = List.copyOf(topo);
     fusedPools = LayerFusion.pairs(order, outputs);
+    fusedConvs = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    fusedConvs.addAll(fusedPools.values());
     ensureBuilt(ins.get(0).shape());
   }
 
@@ -246,8 +250,6 @@ public class Model extends Layer {
       checkInputShape(in, xs.get(i), i);
       values.put(in, new Masked(xs.get(i), inputMasks.get(i)));
     }
-    Set<KerasTensor> fusedConvs = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-    fusedConvs.addAll(fusedPools.values());
     for (KerasTensor k : order) {
       if (fusedConvs.contains(k)) {
         continue; // computed with the pooling node that alone reads it

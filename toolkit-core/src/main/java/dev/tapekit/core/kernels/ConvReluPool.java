@@ -51,9 +51,13 @@ public final class ConvReluPool {
     int patch = conv.patch();
     float[] xs = ConvNhwc.copy(x, 0);
     // the bias repeated over a block's rows: one flat loop over the block vectorises, 32-float rows did not
-    float[] b = repeated(Buffers.floats(bias), ConvNhwc.blockRows(conv, o) * o);
+    float[] b = Elementwise.repeated(Buffers.floats(bias), ConvNhwc.blockRows(conv, o) * o);
     int[] out = new int[pool.n() * pool.outH() * pool.outW() * o];
     int[] pattern = TiledMaxPool.pattern(pool);
+    int rowOut = pool.outW() * o;
+    // one pooled row's maxima, winning offsets and gathered window cells, reused by every block
+    int[] max = new int[rowOut], winOff = new int[rowOut];
+    int[][] cells = new int[pool.kh() * pool.kw()][rowOut];
     ConvNhwc.Scratch s = ConvNhwc.SCRATCH.get();
     Blocks blocks = BLOCKS.get();
     try (NativeView w = NativeView.of(Buffers.rowMajor(filters))) {
@@ -74,30 +78,19 @@ public final class ConvReluPool {
         int[] keys = blocks.keys(len);
         blocks.offInts().get(keys, 0, len);
         ConvNhwc.toKeys(keys, 0, len);
-        poolBlock(keys, conv, pool, firstRow, rows, o, pattern, out, argMax);
+        poolBlock(keys, conv, pool, firstRow, rows, o, pattern, max, winOff, cells, out, argMax);
       });
     }
     return Buffers.writeBits(out, new long[] {pool.n(), pool.outH(), pool.outW(), o});
   }
 
-  private static float[] repeated(float[] bias, int len) {
-    float[] r = new float[len];
-    for (int at = 0; at < len; at += bias.length) {
-      System.arraycopy(bias, 0, r, at, Math.min(bias.length, len - at));
-    }
-    return r;
-  }
-
   /** Pools the block's keys (conv output rows firstRow ..) into its whole pooled rows. */
   private static void poolBlock(int[] keys, ConvNhwc.Window conv, ConvNhwc.Window pool, int firstRow, int rows,
-      int o, int[] pattern, int[] out, int[] argMax) {
+      int o, int[] pattern, int[] max, int[] winOff, int[][] cells, int[] out, int[] argMax) {
     int perImage = conv.rowsPerImage();
     int rowOut = pool.outW() * o;
     int from = pooledRow(conv, pool, firstRow);
     int to = pooledRow(conv, pool, firstRow + rows);
-    int[] max = new int[rowOut];
-    int[] winOff = new int[rowOut];
-    int[][] cells = new int[pool.kh() * pool.kw()][rowOut];
     for (int pr = from; pr < to; pr++) {
       int n = pr / pool.outH(), r = pr % pool.outH();
       int inStart = (n * perImage + r * pool.kh() * conv.outW()) * o; // in the conv output

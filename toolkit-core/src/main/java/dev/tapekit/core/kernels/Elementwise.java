@@ -73,7 +73,7 @@ public final class Elementwise {
    * {@code bias} repeated to fill {@code len} elements (whole rows), so that bias loops run over one long
    * flat range: a loop over a short row (32 channels) never reaches the JIT's vectorised main loop.
    */
-  private static float[] repeated(float[] bias, int len) {
+  static float[] repeated(float[] bias, int len) {
     // the calling thread's scratch when it fits: pool threads only read it while the caller waits
     float[] p = len <= CHUNK ? REPEATED.get() : new float[len];
     for (int at = 0; at < len; at += bias.length) {
