@@ -68,61 +68,57 @@ public final class ConvNhwc {
     int o = (int) filters.size(3);
     float[] xs = copy(x, 0);
     INDArray out = ArrayPool.take(DataType.FLOAT, new long[] {g.n(), g.outH(), g.outW(), o});
-    Scratch s = SCRATCH.get();
     int patch = g.patch();
     try (NativeView w = NativeView.of(Buffers.rowMajor(filters)); NativeView ov = NativeView.of(out)) {
-      FloatPointer wp = w.floats();
-      FloatPointer op = ov.floats();
       forEachBlock(g, o, (firstRow, rows) -> {
-        FloatPointer cols = s.im2col(xs, g, firstRow, rows);
+        FloatPointer cols = SCRATCH.get().im2col(xs, g, firstRow, rows);
         openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasNoTrans,
-            openblas_nolapack.CblasNoTrans, rows, o, patch, 1f, cols, patch, wp, o, 0f,
-            op.position((long) firstRow * o), o);
+            openblas_nolapack.CblasNoTrans, rows, o, patch, 1f, cols, patch, w.floats(), o, 0f,
+            ov.floats().position((long) firstRow * o), o);
       });
     }
     return out;
   }
 
-  /** The filter gradient: sum over output rows of patch^T x grad, [kh, kw, c, o]. */
+  /** The filter gradient: sum over output rows of patch^T x grad, [kh, kw, c, o], in {@link FilterSum}'s groups. */
   public static INDArray backpropFilter(INDArray x, INDArray grad, Window g, long[] filterShape) {
     int o = (int) filterShape[3];
     float[] xs = copy(x, 0);
     INDArray dw = ArrayPool.take(DataType.FLOAT, filterShape);
-    Scratch s = SCRATCH.get();
     int patch = g.patch();
-    float[] beta = {0f};
     try (NativeView dwv = NativeView.of(dw); NativeView gv = NativeView.of(Buffers.rowMajor(grad))) {
-      FloatPointer dwp = dwv.floats();
-      FloatPointer gp = gv.floats();
-      forEachBlock(g, o, (firstRow, rows) -> {
-        FloatPointer cols = s.im2col(xs, g, firstRow, rows);
+      FilterSum sum = new FilterSum(dwv.floats(), groups(g, o), patch * o);
+      forEachBlockGrouped(g, o, true, (group, first, firstRow, rows) -> {
+        FloatPointer cols = SCRATCH.get().im2col(xs, g, firstRow, rows);
         openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasTrans,
-            openblas_nolapack.CblasNoTrans, patch, o, rows, 1f, cols, patch, gp.position((long) firstRow * o), o,
-            beta[0], dwp, o);
-        beta[0] = 1f;
+            openblas_nolapack.CblasNoTrans, patch, o, rows, 1f, cols, patch, gv.floats().position((long) firstRow * o), o,
+            first ? 0f : 1f, sum.target(group), o);
       });
+      sum.finish();
     }
     return dw;
   }
 
-  /** The input gradient: grad x filters^T per block, scattered back over the windows (col2im). */
+  /**
+   * The input gradient: grad x filters^T per block, scattered back over the windows (col2im); images on
+   * the pool (windows never cross images), the blocks within an image in order.
+   */
   public static INDArray backpropInput(INDArray filters, INDArray grad, Window g) {
     int o = (int) filters.size(3);
     int patch = g.patch();
     int size = g.n() * g.h() * g.w() * g.c();
     float[] dx = heap(3, size);
     Arrays.fill(dx, 0, size, 0f);
-    Scratch s = SCRATCH.get();
     try (NativeView w = NativeView.of(Buffers.rowMajor(filters)); NativeView gv = NativeView.of(Buffers.rowMajor(grad))) {
-      FloatPointer wp = w.floats();
-      FloatPointer gp = gv.floats();
-      forEachBlock(g, o, (firstRow, rows) -> {
+      Block block = (firstRow, rows) -> {
+        Scratch s = SCRATCH.get();
         FloatPointer cols = s.cols((long) rows * patch);
         openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasNoTrans,
-            openblas_nolapack.CblasTrans, rows, patch, o, 1f, gp.position((long) firstRow * o), o, wp, o, 0f,
+            openblas_nolapack.CblasTrans, rows, patch, o, 1f, gv.floats().position((long) firstRow * o), o, w.floats(), o, 0f,
             cols, patch);
         s.col2im(dx, g, firstRow, rows);
-      });
+      };
+      forEachBlockByImage(g, o, block);
     }
     return Buffers.write(dx, new long[] {g.n(), g.h(), g.w(), g.c()}); // writes the first size elements
   }
@@ -399,32 +395,173 @@ public final class ConvNhwc {
   }
 
   /**
-   * Calls {@code body} on consecutive ranges of output rows, the {@link #blockRows} grid: blocks of whole
-   * images, or blocks within one image (an image's last block may be shorter) that never cross an image.
+   * The {@link #blockRows} grid as numbered blocks: blocks of whole images, or blocks within one image
+   * (an image's last block may be shorter) that never cross an image.
    */
-  static void forEachBlock(Window g, int o, Block body) {
-    int perImage = g.rowsPerImage();
-    int total = g.n() * perImage;
-    int rows = blockRows(g, o);
-    if (rows >= perImage) {
-      for (int first = 0; first < total; first += rows) {
-        body.run(first, Math.min(rows, total - first));
+  record Grid(int rows, int perImage, int total, int perImageBlocks, int count) {
+    static Grid of(Window g, int o) {
+      int perImage = g.rowsPerImage();
+      int total = g.n() * perImage;
+      int rows = blockRows(g, o);
+      if (rows >= perImage) {
+        return new Grid(rows, perImage, total, 0, (total + rows - 1) / rows);
       }
-      return;
+      int perImageBlocks = (perImage + rows - 1) / rows;
+      return new Grid(rows, perImage, total, perImageBlocks, g.n() * perImageBlocks);
     }
-    for (int image = 0; image < total; image += perImage) {
-      for (int at = 0; at < perImage; at += rows) {
-        body.run(image + at, Math.min(rows, perImage - at));
-      }
+
+    /** True when every block holds whole images: blocks then touch disjoint input images. */
+    boolean wholeImages() {
+      return perImageBlocks == 0;
+    }
+
+    int first(int block) {
+      return wholeImages() ? block * rows : block / perImageBlocks * perImage + block % perImageBlocks * rows;
+    }
+
+    int rows(int block) {
+      int first = first(block);
+      int end = wholeImages() ? total : first - first % perImage + perImage;
+      return Math.min(rows, end - first);
     }
   }
 
+  /**
+   * Blocks per group of the filter gradient: each group chains its blocks' products into one sum and
+   * the groups' sums add in group order, so the bits depend on the grid alone, not on which thread ran
+   * which group (and up to {@code count / 4} threads share the work).
+   */
+  static final int FILTER_GROUP = 4;
+
+  /**
+   * Calls {@code body} on every block of the grid; blocks may run at the same time on the kernel pool's
+   * threads (bodies write disjoint outputs and take their scratch per thread), each block's GEMMs on the
+   * thread running it, BLAS on one thread meanwhile ({@link BlasThreads#single}): a conv block's
+   * product is too thin for BLAS's threads, and its bits then do not depend on the thread count.
+   */
+  static void forEachBlock(Window g, int o, Block body) {
+    Grid grid = Grid.of(g, o);
+    runBlocks(grid.count(), true, (from, to) -> {
+      for (int b = from; b < to; b++) {
+        body.run(grid.first(b), grid.rows(b));
+      }
+    });
+  }
+
+  /**
+   * {@link #forEachBlock} for bodies whose outputs overlap within an image (col2im): the blocks of one
+   * image run in order on one thread, images (or blocks of whole images) at the same time.
+   */
+  static void forEachBlockByImage(Window g, int o, Block body) {
+    Grid grid = Grid.of(g, o);
+    int per = grid.wholeImages() ? 1 : grid.perImageBlocks();
+    runBlocks(grid.count() / per, true, (from, to) -> {
+      for (int b = from * per, end = to * per; b < end; b++) {
+        body.run(grid.first(b), grid.rows(b));
+      }
+    });
+  }
+
+  /** A block of a filter-gradient group: {@code first} when it starts its group's sum. */
+  interface GroupedBlock {
+    void run(int group, boolean first, int firstRow, int rows);
+  }
+
+  /** Groups of {@link #FILTER_GROUP} consecutive blocks in the grid. */
+  static int groups(Window g, int o) {
+    return (Grid.of(g, o).count() + FILTER_GROUP - 1) / FILTER_GROUP;
+  }
+
+  /**
+   * Calls {@code body} on every block, group by group: a group's blocks in order on one thread, groups
+   * at the same time on the pool when {@code parallel} (else all in order on the calling thread).
+   */
+  static void forEachBlockGrouped(Window g, int o, boolean parallel, GroupedBlock body) {
+    Grid grid = Grid.of(g, o);
+    int blocks = grid.count();
+    runBlocks((blocks + FILTER_GROUP - 1) / FILTER_GROUP, parallel, (from, to) -> {
+      for (int group = from; group < to; group++) {
+        for (int b = group * FILTER_GROUP, end = Math.min(blocks, b + FILTER_GROUP); b < end; b++) {
+          body.run(group, b == group * FILTER_GROUP, grid.first(b), grid.rows(b));
+        }
+      }
+    });
+  }
+
+  /** Runs units [0, n) of block work, on the pool when {@code parallel}, always with BLAS on one thread. */
+  private static void runBlocks(int n, boolean parallel, KernelPool.Range work) {
+    BlasThreads.single(() -> {
+      if (parallel && concurrentBlas()) {
+        KernelPool.parallelFor(n, 1, work);
+      } else if (n > 0) {
+        work.run(0, n);
+      }
+      return null;
+    });
+  }
+
+  /** True when blocks may call BLAS from several threads at once: each call then runs on one BLAS thread. */
+  private static boolean concurrentBlas() {
+    return BlasThreads.adjustable() || BlasThreads.configured() <= 1;
+  }
+
+  /**
+   * The filter gradient's sums per {@link #groups group}: group 0 accumulates into the gradient itself,
+   * the others into partial sums off-heap, which {@link #finish} adds to it in group order.
+   */
+  static final class FilterSum {
+    private final FloatPointer dw;
+    private final FloatPointer partials;
+    private final int len;
+    private final int groups;
+
+    FilterSum(FloatPointer dw, int groups, int len) {
+      this.dw = dw;
+      this.len = len;
+      this.groups = groups;
+      this.partials = SCRATCH.get().partials((long) (groups - 1) * len);
+    }
+
+    /** Where group {@code group}'s products accumulate (a fresh pointer: groups run on several threads). */
+    FloatPointer target(int group) {
+      return group == 0 ? new FloatPointer(dw) : new FloatPointer(partials).position((long) (group - 1) * len);
+    }
+
+    /** dw = sum_0 + sum_1 + ... in group order. */
+    void finish() {
+      if (groups <= 1) {
+        return;
+      }
+      float[] acc = new float[len];
+      float[] part = new float[len];
+      new FloatPointer(dw).get(acc, 0, len);
+      for (int group = 1; group < groups; group++) {
+        partials.position((long) (group - 1) * len).get(part, 0, len);
+        for (int i = 0; i < len; i++) {
+          acc[i] += part[i];
+        }
+      }
+      new FloatPointer(dw).put(acc, 0, len);
+    }
+  }
 
   /** Per-thread im2col block: built on the heap (vectorisable loops), then copied off-heap for BLAS. */
   static final class Scratch {
     private float[] heap = new float[0];
     private FloatPointer off = new FloatPointer(0L);
     private long offCapacity;
+    private FloatPointer partials = new FloatPointer(0L);
+    private long partialsCapacity;
+
+    /** Off-heap room for a filter gradient's partial sums (contents undefined). */
+    FloatPointer partials(long elements) {
+      if (partialsCapacity < elements) {
+        partials.deallocate();
+        partials = new FloatPointer(elements);
+        partialsCapacity = elements;
+      }
+      return partials.position(0);
+    }
 
     FloatPointer cols(long elements) {
       if (offCapacity < elements) {
@@ -471,8 +608,8 @@ public final class ConvNhwc {
       float[] col = heap;
       off.position(0).get(col, 0, rows * patch);
       int[] offsets = cellOffsets(g, firstRow, rows);
-      // NOTE: on one thread: a block of whole images holds at most BLOCK_ELEMENTS (one GRAIN), too few to
-      // split, and the rows of a block within one image have overlapping windows
+      // NOTE: one thread per block: a block holds at most BLOCK_ELEMENTS (one GRAIN), too few to split,
+      // and its rows' windows overlap; images run at once (forEachBlockByImage)
       for (int k = 0, n = rows * cells; k < n; k++) {
         int dst = offsets[k];
         if (dst >= 0) {

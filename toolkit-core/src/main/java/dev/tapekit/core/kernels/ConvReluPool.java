@@ -55,19 +55,16 @@ public final class ConvReluPool {
     int[] out = new int[pool.n() * pool.outH() * pool.outW() * o];
     int[] pattern = TiledMaxPool.pattern(pool);
     int rowOut = pool.outW() * o;
-    // one pooled row's maxima, winning offsets and gathered window cells, reused by every block
-    int[] max = new int[rowOut], winOff = new int[rowOut];
-    int[][] cells = new int[pool.kh() * pool.kw()][rowOut];
-    ConvNhwc.Scratch s = ConvNhwc.SCRATCH.get();
-    Blocks blocks = BLOCKS.get();
+    int cellCount = pool.kh() * pool.kw();
     try (NativeView w = NativeView.of(Buffers.rowMajor(filters))) {
-      FloatPointer wp = w.floats();
+      // blocks write disjoint pooled rows: they run on the pool, each thread with its own blocks
       ConvNhwc.forEachBlock(conv, o, (firstRow, rows) -> {
         int len = rows * o;
-        FloatPointer cols = s.im2col(xs, conv, firstRow, rows);
+        Blocks blocks = BLOCKS.get();
+        FloatPointer cols = ConvNhwc.SCRATCH.get().im2col(xs, conv, firstRow, rows);
         FloatPointer zp = blocks.off(len);
         openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasNoTrans,
-            openblas_nolapack.CblasNoTrans, rows, o, patch, 1f, cols, patch, wp, o, 0f, zp, o);
+            openblas_nolapack.CblasNoTrans, rows, o, patch, 1f, cols, patch, w.floats(), o, 0f, zp, o);
         float[] z = blocks.floats(len);
         zp.get(z, 0, len);
         for (int i = 0; i < len; i++) {
@@ -78,7 +75,8 @@ public final class ConvReluPool {
         int[] keys = blocks.keys(len);
         blocks.offInts().get(keys, 0, len);
         ConvNhwc.toKeys(keys, 0, len);
-        poolBlock(keys, conv, pool, firstRow, rows, o, pattern, max, winOff, cells, out, argMax);
+        blocks.pooling(rowOut, cellCount);
+        poolBlock(keys, conv, pool, firstRow, rows, o, pattern, blocks.max, blocks.winOff, blocks.cells, out, argMax);
       });
     }
     return Buffers.writeBits(out, new long[] {pool.n(), pool.outH(), pool.outW(), o});
@@ -133,19 +131,19 @@ public final class ConvReluPool {
     // the bias gradient summed as biasReluGrad sums the unfused activation's gradient: the same bits
     Elementwise.ColumnSumSlots db = new Elementwise.ColumnSumSlots((long) conv.n() * conv.rowsPerImage() * o, o);
     // in pooled order the maxima sharing a slot come in index order when a pooled row's windows span
-    // less than the slot stride; else the block's elements go in one by one
+    // less than the slot stride; else the block's elements go in one by one, in block order
     boolean pooledOrder = (long) pool.kh() * conv.outW() * o <= db.slotStride();
+    // blocks run at once when the bias sums are a pass of their own and col2im's images are whole
+    boolean parallel = pooledOrder && (!needInput || ConvNhwc.Grid.of(conv, o).wholeImages());
     INDArray dw = ArrayPool.take(DataType.FLOAT, filterShape);
-    ConvNhwc.Scratch s = ConvNhwc.SCRATCH.get();
-    Blocks blocks = BLOCKS.get();
     int rowOut = pool.outW() * o;
-    float[] beta = {0f};
     try (NativeView dwv = NativeView.of(dw); NativeView w = NativeView.of(Buffers.rowMajor(filters))) {
-      FloatPointer dwp = dwv.floats();
-      FloatPointer wp = w.floats();
-      ConvNhwc.forEachBlock(conv, o, (firstRow, rows) -> {
+      ConvNhwc.FilterSum sum = new ConvNhwc.FilterSum(dwv.floats(), ConvNhwc.groups(conv, o), patch * o);
+      ConvNhwc.forEachBlockGrouped(conv, o, parallel, (group, first, firstRow, rows) -> {
         int len = rows * o;
         int base = firstRow * o;
+        Blocks blocks = BLOCKS.get();
+        ConvNhwc.Scratch s = ConvNhwc.SCRATCH.get();
         float[] dz = blocks.floats(len);
         Arrays.fill(dz, 0, len, 0f);
         // each pooled gradient goes to its window's maximum when relu passed it (tiling windows: one each)
@@ -154,9 +152,6 @@ public final class ConvReluPool {
           int at = argMax[t];
           if (at >= 0) {
             dz[at - base] += gs[t]; // as MaxPoolGrad's scatter adds to zero (a -0 upstream gives +0)
-            if (pooledOrder) {
-              db.add(at, gs[t]);
-            }
           }
         }
         if (!pooledOrder) {
@@ -168,18 +163,54 @@ public final class ConvReluPool {
         dzp.put(dz, 0, len);
         FloatPointer cols = s.im2col(xs, conv, firstRow, rows);
         openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasTrans,
-            openblas_nolapack.CblasNoTrans, patch, o, rows, 1f, cols, patch, dzp, o, beta[0], dwp, o);
-        beta[0] = 1f;
+            openblas_nolapack.CblasNoTrans, patch, o, rows, 1f, cols, patch, dzp, o, first ? 0f : 1f,
+            sum.target(group), o);
         if (needInput) {
           openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, openblas_nolapack.CblasNoTrans,
-              openblas_nolapack.CblasTrans, rows, patch, o, 1f, dzp, o, wp, o, 0f, s.cols((long) rows * patch), patch);
+              openblas_nolapack.CblasTrans, rows, patch, o, 1f, dzp, o, w.floats(), o, 0f, s.cols((long) rows * patch), patch);
           s.col2im(dx, conv, firstRow, rows);
         }
       });
+      sum.finish();
+    }
+    if (pooledOrder) {
+      biasSums(db, argMax, gs, conv, pool, o);
     }
     return new INDArray[] {
         needInput ? Buffers.write(dx, new long[] {conv.n(), conv.h(), conv.w(), conv.c()}) : null,
         dw, db.result(new long[] {o})};
+  }
+
+  /**
+   * Adds each pooled gradient whose maximum relu passed to the bias sums, as element {@code argMax}:
+   * group by group of the sums (groups never share slots), in pooled order within a group, which is
+   * the order of the unfused sums' elements within each slot.
+   */
+  private static void biasSums(Elementwise.ColumnSumSlots db, int[] argMax, float[] gs, ConvNhwc.Window conv,
+      ConvNhwc.Window pool, int o) {
+    int span = pool.kh() * conv.outW(); // output pixels a pooled row's windows start within
+    int pixels = conv.n() * conv.rowsPerImage();
+    int rowOut = pool.outW() * o;
+    int groupElements = db.groupElements();
+    long total = (long) pixels * o;
+    KernelPool.parallelFor(db.groups(), Math.max(1, Elementwise.GRAIN / groupElements), (from, to) -> {
+      Elementwise.ColumnSumSlots.Cursor cursor = db.cursor();
+      for (int group = from; group < to; group++) {
+        int lo = group * groupElements;
+        int hi = (int) Math.min(total, (long) lo + groupElements);
+        // the pooled rows whose windows may hold elements lo .. hi - 1 (a superset: filtered below):
+        // pooledRow works in whole image rows, so the bounds are a pooling row before the first pixel and
+        // one image row after the last
+        int t = pooledRow(conv, pool, Math.max(0, lo / o - span + 1)) * rowOut;
+        int end = pooledRow(conv, pool, Math.min(pixels, (hi - 1) / o + conv.outW())) * rowOut;
+        for (; t < end; t++) {
+          int at = argMax[t];
+          if (at >= lo && at < hi) {
+            cursor.add(at, gs[t]);
+          }
+        }
+      }
+    });
   }
 
   /** One thread's block buffers: the off-heap GEMM block and heap float and key blocks. */
@@ -189,6 +220,18 @@ public final class ConvReluPool {
     private long offCapacity;
     private float[] floats = new float[0];
     private int[] keys = new int[0];
+    /** One pooled row's maxima, winning offsets and gathered window cells ({@link #pooling}). */
+    int[] max = new int[0], winOff = new int[0];
+    int[][] cells = new int[0][];
+
+    /** Sizes the pooling scratch for pooled rows of {@code rowOut} elements and {@code cellCount} cells. */
+    void pooling(int rowOut, int cellCount) {
+      if (max.length < rowOut || cells.length < cellCount) {
+        max = new int[rowOut];
+        winOff = new int[rowOut];
+        cells = new int[cellCount][rowOut];
+      }
+    }
 
     FloatPointer off(long elements) {
       if (offCapacity < elements) {

@@ -141,8 +141,7 @@ public final class Elementwise {
   public static final class ColumnSumSlots {
     private final int cols, step, len, groupElements;
     private final float[] acc;
-    /** The chunk the last element fell in ([chunkFrom, chunkTo)) and its slots' start in acc. */
-    private int chunkFrom, chunkTo, slotBase;
+    private final Cursor own = new Cursor();
 
     public ColumnSumSlots(long n, int cols) {
       if (n > LIMIT) {
@@ -160,15 +159,43 @@ public final class Elementwise {
       return step;
     }
 
+    /** Elements per group: elements of different groups never share a slot. */
+    public int groupElements() {
+      return groupElements;
+    }
+
+    /** The number of groups. */
+    public int groups() {
+      return acc.length / Math.max(1, len);
+    }
+
     /** Adds {@code v} as element {@code index}. */
     public void add(int index, float v) {
-      if (index < chunkFrom || index >= chunkTo) {
-        int group = index / groupElements;
-        chunkFrom = group * groupElements + (index - group * groupElements) / step * step;
-        chunkTo = chunkFrom + step;
-        slotBase = group * len;
+      own.add(index, v);
+    }
+
+    /**
+     * An adder of its own: threads may add at the same time through cursors of their own as long as
+     * no two add to the same group.
+     */
+    public Cursor cursor() {
+      return new Cursor();
+    }
+
+    /** Remembers the chunk the last element fell in ([chunkFrom, chunkTo)) and its slots' start in acc. */
+    public final class Cursor {
+      private int chunkFrom, chunkTo, slotBase;
+
+      /** Adds {@code v} as element {@code index}. */
+      public void add(int index, float v) {
+        if (index < chunkFrom || index >= chunkTo) {
+          int group = index / groupElements;
+          chunkFrom = group * groupElements + (index - group * groupElements) / step * step;
+          chunkTo = chunkFrom + step;
+          slotBase = group * len;
+        }
+        acc[slotBase + index - chunkFrom] += v;
       }
-      acc[slotBase + index - chunkFrom] += v;
     }
 
     /** The column sums, as {@code shape}. */

@@ -40,13 +40,16 @@ public final class Gemm {
     int lda = (int) leadingDimension(x);
     int ldb = (int) leadingDimension(y);
     try (NativeView xv = NativeView.of(x); NativeView yv = NativeView.of(y); NativeView cv = NativeView.of(c)) {
-      if (dt == DataType.FLOAT) {
-        openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, ta, tb, (int) m, (int) n, (int) k, 1f,
-            xv.floats(), lda, yv.floats(), ldb, 0f, cv.floats(), (int) n);
-      } else {
-        openblas_nolapack.cblas_dgemm(openblas_nolapack.CblasRowMajor, ta, tb, (int) m, (int) n, (int) k, 1.0,
-            xv.doubles(), lda, yv.doubles(), ldb, 0.0, cv.doubles(), (int) n);
-      }
+      // with BLAS's configured threads, not while conv blocks hold it at one (BlasThreads)
+      BlasThreads.product(m, n, k, () -> {
+        if (dt == DataType.FLOAT) {
+          openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, ta, tb, (int) m, (int) n, (int) k, 1f,
+              xv.floats(), lda, yv.floats(), ldb, 0f, cv.floats(), (int) n);
+        } else {
+          openblas_nolapack.cblas_dgemm(openblas_nolapack.CblasRowMajor, ta, tb, (int) m, (int) n, (int) k, 1.0,
+              xv.doubles(), lda, yv.doubles(), ldb, 0.0, cv.doubles(), (int) n);
+        }
+      });
     }
     return c;
   }

@@ -24,11 +24,10 @@ import org.nd4j.linalg.factory.Nd4j;
 class KernelThreadsTest {
   private static final int SPLIT = 4;
 
-  /**
-   * Every parallelised kernel on inputs large enough to split (the GC-stress cases' sizes). The conv
-   * kernels' blocks (ConvNhwc.blockRows) split only when one output row is larger than a block: below.
-   */
-  private static final Set<String> PARALLEL = Set.of("ConvNhwc.maxPool", "ConvNhwc.maxPoolGrad", "ConvNhwc.scatter", "Elementwise.addBias",
+  /** Every parallelised kernel on inputs large enough to split (the GC-stress cases' sizes). */
+  private static final Set<String> PARALLEL = Set.of("ConvNhwc.conv2d", "ConvNhwc.backpropFilter",
+      "ConvNhwc.backpropInput", "ConvReluPool.forward", "ConvReluPool.backward", "ConvNhwc.maxPool",
+      "ConvNhwc.maxPoolGrad", "ConvNhwc.scatter", "Elementwise.addBias",
       "Elementwise.addBiasRelu", "Elementwise.biasReluGrad", "Elementwise.sumToLastAxis", "Elementwise.relu",
       "Elementwise.reluGrad", "Elementwise.binary", "SoftmaxCrossEntropy.sparse", "SoftmaxCrossEntropy.dense");
 
@@ -57,6 +56,86 @@ class KernelThreadsTest {
     float[] four = KernelPool.withThreads(SPLIT, conv);
     assertTrue(KernelPool.jobsRun() > before, "im2col did not split its work across the pool");
     assertArrayEquals(one, four);
+  }
+
+  /** The MNIST CNN's two blocks at batch 16: blocks of whole images (two, then one per block). */
+  private static final ConvNhwc.Window FIRST = new ConvNhwc.Window(16, 28, 28, 1, 3, 3, 1, 1, 1, 1, 0, 0, 26, 26);
+  private static final ConvNhwc.Window FIRST_POOL = new ConvNhwc.Window(16, 26, 26, 32, 2, 2, 2, 2, 1, 1, 0, 0, 13, 13);
+  private static final ConvNhwc.Window SECOND = new ConvNhwc.Window(16, 13, 13, 32, 3, 3, 1, 1, 1, 1, 0, 0, 11, 11);
+  private static final ConvNhwc.Window SECOND_POOL = new ConvNhwc.Window(16, 11, 11, 64, 2, 2, 2, 2, 1, 1, 0, 0, 5, 5);
+
+  /** Every conv kernel on one block geometry: values, both backprops, the fused block and its gradients. */
+  private static float[] convKernels(ConvNhwc.Window g, ConvNhwc.Window pool, int c, int o, long seed) {
+    INDArray x = KernelsGcStressTest.fresh(seed, g.n(), g.h(), g.w(), c);
+    INDArray w = KernelsGcStressTest.fresh(seed + 1, 3, 3, c, o);
+    INDArray b = KernelsGcStressTest.fresh(seed + 2, o);
+    INDArray up = KernelsGcStressTest.fresh(seed + 3, g.n(), g.outH(), g.outW(), o);
+    INDArray pooledUp = KernelsGcStressTest.fresh(seed + 4, g.n(), pool.outH(), pool.outW(), o);
+    int[] argMax = new int[(int) pooledUp.length()];
+    float[] v = GcStress.values(ConvNhwc.conv2d(x, w, g));
+    v = concat(v, GcStress.values(ConvNhwc.backpropFilter(x, up, g, new long[] {3, 3, c, o})));
+    v = concat(v, GcStress.values(ConvNhwc.backpropInput(w, up, g)));
+    v = concat(v, GcStress.values(ConvReluPool.forward(x, w, b, g, pool, argMax)));
+    INDArray[] grads = ConvReluPool.backward(x, w, argMax, pooledUp, g, pool, true);
+    for (INDArray grad : grads) {
+      v = concat(v, GcStress.values(grad));
+    }
+    return v;
+  }
+
+  @Test
+  void convBlocksRunOnThePoolWithBlasOnOneThreadAndKeepTheirBits() {
+    assumeTrue(BlasThreads.adjustable(), "BLAS's thread count cannot be set here");
+    Supplier<float[]> both = () -> concat(convKernels(FIRST, FIRST_POOL, 1, 32, 70), convKernels(SECOND, SECOND_POOL, 32, 64, 80));
+    float[] one = BlasThreads.withConfigured(1, () -> KernelPool.withThreads(1, both));
+    long before = KernelPool.jobsRun();
+    // BLAS set up for 2 threads: a block's product (1352x9 x 9x32, 121x288 x 288x64) would split, and
+    // its bits change, unless the blocks hold BLAS at one thread
+    float[] four = BlasThreads.withConfigured(2, () -> KernelPool.withThreads(SPLIT, both));
+    assertTrue(KernelPool.jobsRun() > before, "the conv blocks did not run on the pool");
+    assertArrayEquals(one, four);
+  }
+
+  @Test
+  void largeProductsWaitForSingleThreadedSectionsAndRunWithTheConfiguredCount() throws Exception {
+    assumeTrue(BlasThreads.adjustable(), "BLAS's thread count cannot be set here");
+    BlasThreads.withConfigured(2, () -> {
+      int[] seen = new int[2];
+      BlasThreads.single(() -> seen[0] = BlasThreads.libraryThreads());
+      assertEquals(1, seen[0], "inside a single-threaded section");
+      assertEquals(2, BlasThreads.libraryThreads(), "after it");
+      java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+      java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+      Thread conv = new Thread(() -> BlasThreads.single(() -> {
+        entered.countDown();
+        try {
+          release.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return null;
+      }));
+      java.util.concurrent.atomic.AtomicBoolean ran = new java.util.concurrent.atomic.AtomicBoolean();
+      Thread dense = new Thread(() -> BlasThreads.product(512, 512, 512, () -> {
+        seen[1] = BlasThreads.libraryThreads();
+        ran.set(true);
+      }));
+      try {
+        conv.start();
+        entered.await();
+        dense.start();
+        Thread.sleep(200);
+        assertTrue(!ran.get(), "a large product ran while a single-threaded section held BLAS");
+        release.countDown();
+        conv.join();
+        dense.join();
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+      assertTrue(ran.get());
+      assertEquals(2, seen[1], "the large product's thread count");
+      return null;
+    });
   }
 
   @Test
