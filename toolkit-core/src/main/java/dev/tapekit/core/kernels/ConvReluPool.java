@@ -15,9 +15,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * then the scatter, the relu mask and the bias sums backwards; those passes were ~60% of the step. Here
  * each block of output rows ({@link ConvNhwc#blockRows}, about 256 KB) goes GEMM -> bias + relu -> keys
  * -> pooling while it is in L2, and only the pooled output (a quarter of the size) and one int per
- * pooled element leave it. A block is too small to split across the kernel pool (its GEMMs use BLAS's
- * threads). Backwards, each block's pre-activation gradient is rebuilt in L2 from the
- * pooled gradient and those ints, and feeds the filter (and input) gradient GEMMs of the same block.
+ * pooled element leave it. Blocks run at the same time on the kernel pool, each one's GEMM on the
+ * thread running it ({@link ConvNhwc#forEachBlock}). Backwards, each block's pre-activation gradient is
+ * rebuilt in L2 from the pooled gradient and those ints, and feeds the filter (and input) gradient GEMMs
+ * of the same block; the filter gradient sums in {@link ConvNhwc#FILTER_GROUP} groups and the bias sums
+ * in their slot groups, so the bits do not depend on which thread ran what.
  */
 public final class ConvReluPool {
   private ConvReluPool() {}
