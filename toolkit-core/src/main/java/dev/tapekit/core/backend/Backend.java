@@ -63,7 +63,7 @@ public final class Backend {
       }
       // NOTE: these two must run before the first ND4J call, which loads libnd4j, libgomp and BLAS.
       String blas = chooseBlas();
-      int threads = chooseThreads();
+      int blasThreads = chooseThreads();
       // NOTE: ND4J starts in SCOPE_PANIC (workspace checks on every op); tests keep it, users don't.
       if (!"tests".equals(System.getProperty("tapekit.profiling"))) {
         Nd4j.getExecutioner().setProfilingConfig(ProfilerConfig.builder().checkWorkspaces(false).build());
@@ -74,7 +74,7 @@ public final class Backend {
       if (System.getenv("OMP_NUM_THREADS") == null) {
         NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(1);
       }
-      nd4jBlas.setMaxThreads(threads);
+      nd4jBlas.setMaxThreads(blasThreads);
       String vendor = String.valueOf(nd4jBlas.getBlasVendor());
       if (blas.equals("mkl") != vendor.equals("MKL")) {
         log.warn("tapekit chose {} but ND4J runs on {}: was ND4J used before tapekit?", blas, vendor);
@@ -111,23 +111,30 @@ public final class Backend {
   }
 
   /**
-   * The threads tapekit computes with: {@code tapekit.threads} when it is a positive number, else the
-   * processors available to the JVM ({@code Runtime.availableProcessors()}, which on JDK 17 already
-   * honours cgroup CPU quotas and cpusets), except that 2 processors get 1 thread.
+   * The threads tapekit's kernels compute with: {@code tapekit.threads} when it is a positive number,
+   * else the processors available to the JVM ({@code Runtime.availableProcessors()}, which on JDK 17
+   * already honours cgroup CPU quotas and cpusets). BLAS gets {@link #blasThreads}.
    */
   public static int threads() {
     int n = requestedThreads();
     return n > 0 ? n : defaultThreads(Runtime.getRuntime().availableProcessors());
   }
 
-  /**
-   * The default thread count for {@code cores} available processors. NOTE: on 2 cores a second thread
-   * lost more than it gained in the quiet bench run (docs/benchmarks.md, fifth session: W1 0.86x, W3
-   * 0.94x, W4 1.15x, the main job's MLP slower), because the second core also carries the JIT, the GC and
-   * the OS; from 3 cores on, every core computes.
-   */
+  /** The default thread count for {@code cores} available processors: every core. */
   static int defaultThreads(int cores) {
-    return cores <= 2 ? 1 : cores;
+    return Math.max(1, cores);
+  }
+
+  /**
+   * BLAS's thread count for {@code threads} kernel threads: the same, except that 2 give BLAS 1.
+   * NOTE: on 2 cores BLAS's second thread lost in every fit measured (docs/benchmarks.md, seventh
+   * session: with the pool and BLAS on 2, W1 0.86x and W2 0.41x of one thread; with the pool on 2 and
+   * BLAS on 1, W1 1.02-1.12x, W2 1.15-1.24x, W3 0.94-1.31x, W4 1.47-1.61x): that core also carries the
+   * JIT, the GC, the kernel pool's worker and the OS. Results are the same as on one thread (kernels
+   * and conv blocks give the same bits for every pool size; BLAS stays on one thread).
+   */
+  public static int blasThreads(int threads) {
+    return threads == 2 ? 1 : threads;
   }
 
   /** {@code tapekit.threads} when it is a positive number, else 0 (a bad value warns). */
@@ -157,7 +164,7 @@ public final class Backend {
    *   <li>OMP_NUM_THREADS=1, ND4J's own ops: tapekit's parallel work runs on its kernel pool, and
    *       ND4J's OpenMP threads would spin-wait between ops on the same cores (with 2 cores, ND4J's
    *       default of 2 OpenMP threads plus 2 BLAS threads made every small op wait on hand-offs).
-   *   <li>OPENBLAS_NUM_THREADS={@link #threads()}: OpenBLAS runs products below m*n*k = 262,144 on one
+   *   <li>OPENBLAS_NUM_THREADS={@link #blasThreads} of {@link #threads()}: OpenBLAS runs products below m*n*k = 262,144 on one
    *       thread by itself (its GEMM_MULTITHREAD_THRESHOLD) and splits larger ones. The count is set
    *       once: ND4J's {@code setMaxThreads} costs 1-3 ms a call (measured), too much per product.
    *   <li>OPENBLAS_THREAD_TIMEOUT=20: idle OpenBLAS threads sleep after about 2^20 cycles (its default
@@ -167,10 +174,10 @@ public final class Backend {
    * <p>A variable the user set in the environment stays.
    *
    * @return the BLAS thread count to set again through ND4J: the user's OPENBLAS_NUM_THREADS when
-   *     it is a positive number, else {@link #threads()}
+   *     it is a positive number, else {@link #blasThreads} of {@link #threads()}
    */
   static int chooseThreads() {
-    int threads = threads();
+    int threads = blasThreads(threads());
     setUnlessUserSet("OPENBLAS_THREAD_TIMEOUT", "20");
     setUnlessUserSet("OMP_NUM_THREADS", "1");
     if (!setUnlessUserSet("OPENBLAS_NUM_THREADS", Integer.toString(threads))) {

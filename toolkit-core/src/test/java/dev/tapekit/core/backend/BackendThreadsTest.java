@@ -7,11 +7,15 @@ import org.junit.jupiter.api.Test;
 /** How many threads tapekit computes with when the user does not say (docs/core.md, "Threads"). */
 class BackendThreadsTest {
   @Test
-  void twoCoresComputeOnOneThreadAndLargerMachinesOnEveryCore() {
+  void everyCoreComputesAndTwoCoresKeepBlasOnOne() {
     assertEquals(1, Backend.defaultThreads(1));
-    assertEquals(1, Backend.defaultThreads(2));
+    assertEquals(2, Backend.defaultThreads(2));
     assertEquals(3, Backend.defaultThreads(3));
     assertEquals(16, Backend.defaultThreads(16));
+    assertEquals(1, Backend.blasThreads(1));
+    assertEquals(1, Backend.blasThreads(2));
+    assertEquals(3, Backend.blasThreads(3));
+    assertEquals(16, Backend.blasThreads(16));
   }
 
   @Test
