@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 public final class BlasThreads {
   private static final Logger log = LoggerFactory.getLogger(BlasThreads.class);
   /** OpenBLAS runs products below m*n*k = 4 * 65,536 on one thread whatever its count (GEMM_MULTITHREAD_THRESHOLD). */
-  public static final long ONE_THREAD_BELOW = 4L * 65_536;
+  private static final long ONE_THREAD_BELOW = 4L * 65_536;
 
   private static final Object LOCK = new Object();
   private static final Function SET = lookup("openblas_set_num_threads");
@@ -41,12 +41,12 @@ public final class BlasThreads {
   private BlasThreads() {}
 
   /** True when tapekit can set BLAS's thread count (OpenBLAS, whose count it found). */
-  public static boolean adjustable() {
+  static boolean adjustable() {
     return SET != null && GET != null;
   }
 
   /** The count large products run with outside single-threaded sections. */
-  public static int configured() {
+  static int configured() {
     return configured;
   }
 
@@ -54,24 +54,30 @@ public final class BlasThreads {
    * Runs {@code body} with BLAS on one thread: the conv kernels' blocks call BLAS from the kernel
    * pool's threads inside it. Waits while large products run with the configured count.
    */
-  public static <T> T single(Supplier<T> body) {
-    return hold(1, body);
+  static <T> T single(Supplier<T> body) {
+    boolean held = enter(1);
+    try {
+      return body.get();
+    } finally {
+      release(held);
+    }
   }
 
   /**
-   * Runs a product of {@code m x k} by {@code k x n} with the configured count: directly when the
-   * product is below OpenBLAS's threshold (one thread anyway) or nothing can change the count, else
-   * after any single-threaded section finished.
+   * Before a product of {@code m x k} by {@code k x n}: waits for any single-threaded section to finish
+   * when the product is large enough for BLAS's threads, so it runs with the configured count. Returns
+   * whether the caller must {@link #release} after the product (no allocation: a dense op's hot path).
    */
-  public static void product(long m, long n, long k, Runnable gemm) {
-    if (configured <= 1 || !adjustable() || m * n * k < ONE_THREAD_BELOW) {
-      gemm.run();
-      return;
+  static boolean enterProduct(long m, long n, long k) {
+    return m * n * k >= ONE_THREAD_BELOW && enter(configured);
+  }
+
+  /** Ends a hold that {@link #single} or {@link #enterProduct} took ({@code held}: what it returned). */
+  static void release(boolean held) {
+    if (held) {
+      HOLDS.get()[0]--;
+      exit();
     }
-    hold(configured, () -> {
-      gemm.run();
-      return null;
-    });
   }
 
   /** The library's current count (tests). */
@@ -102,23 +108,16 @@ public final class BlasThreads {
     }
   }
 
-  private static <T> T hold(int mode, Supplier<T> body) {
+  /** Takes the mode {@code mode}; false when there is nothing to switch or this thread already holds one. */
+  private static boolean enter(int mode) {
+    if (configured <= 1 || !adjustable()) {
+      return false;
+    }
     int[] mine = HOLDS.get();
-    if (!adjustable() || configured <= 1 || mine[0] > 0) {
-      // nothing to switch (or this thread already holds a mode: it keeps it rather than waiting on itself)
-      return body.get();
+    if (mine[0] > 0) {
+      return false; // this thread keeps the mode it holds rather than waiting on itself
     }
-    enter(mode);
     mine[0]++;
-    try {
-      return body.get();
-    } finally {
-      mine[0]--;
-      exit();
-    }
-  }
-
-  private static void enter(int mode) {
     synchronized (LOCK) {
       boolean interrupted = false;
       while (holders > 0 && current != mode) {
@@ -136,6 +135,7 @@ public final class BlasThreads {
         Thread.currentThread().interrupt();
       }
     }
+    return true;
   }
 
   private static void exit() {

@@ -440,12 +440,7 @@ public final class ConvNhwc {
    * product is too thin for BLAS's threads, and its bits then do not depend on the thread count.
    */
   static void forEachBlock(Window g, int o, Block body) {
-    Grid grid = Grid.of(g, o);
-    runBlocks(grid.count(), true, (from, to) -> {
-      for (int b = from; b < to; b++) {
-        body.run(grid.first(b), grid.rows(b));
-      }
-    });
+    forEachUnit(Grid.of(g, o), 1, true, (unit, first, firstRow, rows) -> body.run(firstRow, rows));
   }
 
   /**
@@ -454,17 +449,13 @@ public final class ConvNhwc {
    */
   static void forEachBlockByImage(Window g, int o, Block body) {
     Grid grid = Grid.of(g, o);
-    int per = grid.wholeImages() ? 1 : grid.perImageBlocks();
-    runBlocks(grid.count() / per, true, (from, to) -> {
-      for (int b = from * per, end = to * per; b < end; b++) {
-        body.run(grid.first(b), grid.rows(b));
-      }
-    });
+    forEachUnit(grid, grid.wholeImages() ? 1 : grid.perImageBlocks(), true,
+        (unit, first, firstRow, rows) -> body.run(firstRow, rows));
   }
 
-  /** A block of a filter-gradient group: {@code first} when it starts its group's sum. */
+  /** A block of a unit of consecutive blocks: {@code first} when it starts its unit (a group's sum). */
   interface GroupedBlock {
-    void run(int group, boolean first, int firstRow, int rows);
+    void run(int unit, boolean first, int firstRow, int rows);
   }
 
   /** Groups of {@link #FILTER_GROUP} consecutive blocks in the grid. */
@@ -473,28 +464,33 @@ public final class ConvNhwc {
   }
 
   /**
-   * Calls {@code body} on every block, group by group: a group's blocks in order on one thread, groups
-   * at the same time on the pool when {@code parallel} (else all in order on the calling thread).
+   * Calls {@code body} on every block, group by group of {@link #FILTER_GROUP} blocks: a group's blocks
+   * in order on one thread, groups at the same time on the pool when {@code parallel}.
    */
   static void forEachBlockGrouped(Window g, int o, boolean parallel, GroupedBlock body) {
-    Grid grid = Grid.of(g, o);
-    int blocks = grid.count();
-    runBlocks((blocks + FILTER_GROUP - 1) / FILTER_GROUP, parallel, (from, to) -> {
-      for (int group = from; group < to; group++) {
-        for (int b = group * FILTER_GROUP, end = Math.min(blocks, b + FILTER_GROUP); b < end; b++) {
-          body.run(group, b == group * FILTER_GROUP, grid.first(b), grid.rows(b));
-        }
-      }
-    });
+    forEachUnit(Grid.of(g, o), FILTER_GROUP, parallel, body);
   }
 
-  /** Runs units [0, n) of block work, on the pool when {@code parallel}, always with BLAS on one thread. */
-  private static void runBlocks(int n, boolean parallel, KernelPool.Range work) {
+  /**
+   * The one block runner: units of {@code per} consecutive blocks, each unit's blocks in order on one
+   * thread, units on the pool when {@code parallel} (else in order on the calling thread), always with
+   * BLAS on one thread.
+   */
+  private static void forEachUnit(Grid grid, int per, boolean parallel, GroupedBlock body) {
+    int blocks = grid.count();
+    int units = (blocks + per - 1) / per;
+    KernelPool.Range work = (from, to) -> {
+      for (int unit = from; unit < to; unit++) {
+        for (int b = unit * per, end = Math.min(blocks, b + per); b < end; b++) {
+          body.run(unit, b == unit * per, grid.first(b), grid.rows(b));
+        }
+      }
+    };
     BlasThreads.single(() -> {
       if (parallel && concurrentBlas()) {
-        KernelPool.parallelFor(n, 1, work);
-      } else if (n > 0) {
-        work.run(0, n);
+        KernelPool.parallelFor(units, 1, work);
+      } else if (units > 0) {
+        work.run(0, units);
       }
       return null;
     });

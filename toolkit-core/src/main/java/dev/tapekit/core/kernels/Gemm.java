@@ -41,7 +41,8 @@ public final class Gemm {
     int ldb = (int) leadingDimension(y);
     try (NativeView xv = NativeView.of(x); NativeView yv = NativeView.of(y); NativeView cv = NativeView.of(c)) {
       // with BLAS's configured threads, not while conv blocks hold it at one (BlasThreads)
-      BlasThreads.product(m, n, k, () -> {
+      boolean held = BlasThreads.enterProduct(m, n, k);
+      try {
         if (dt == DataType.FLOAT) {
           openblas_nolapack.cblas_sgemm(openblas_nolapack.CblasRowMajor, ta, tb, (int) m, (int) n, (int) k, 1f,
               xv.floats(), lda, yv.floats(), ldb, 0f, cv.floats(), (int) n);
@@ -49,7 +50,9 @@ public final class Gemm {
           openblas_nolapack.cblas_dgemm(openblas_nolapack.CblasRowMajor, ta, tb, (int) m, (int) n, (int) k, 1.0,
               xv.doubles(), lda, yv.doubles(), ldb, 0.0, cv.doubles(), (int) n);
         }
-      });
+      } finally {
+        BlasThreads.release(held);
+      }
     }
     return c;
   }

@@ -116,10 +116,15 @@ class KernelThreadsTest {
         return null;
       }));
       java.util.concurrent.atomic.AtomicBoolean ran = new java.util.concurrent.atomic.AtomicBoolean();
-      Thread dense = new Thread(() -> BlasThreads.product(512, 512, 512, () -> {
-        seen[1] = BlasThreads.libraryThreads();
-        ran.set(true);
-      }));
+      Thread dense = new Thread(() -> {
+        boolean held = BlasThreads.enterProduct(512, 512, 512);
+        try {
+          seen[1] = BlasThreads.libraryThreads();
+          ran.set(true);
+        } finally {
+          BlasThreads.release(held);
+        }
+      });
       try {
         conv.start();
         entered.await();
